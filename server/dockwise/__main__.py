@@ -1,0 +1,7 @@
+"""`python -m dockwise`."""
+
+import sys
+
+from dockwise.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Dockerfile scanning (exact ranges), model and whole-file analysis."""

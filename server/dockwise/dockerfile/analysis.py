@@ -1,0 +1,328 @@
+"""Whole-file facts computed once: stages, targets, ARG/ENV scopes, base families."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from dockwise.dockerfile.imageref import ImageRef, parse_reference
+from dockwise.dockerfile.model import Dockerfile, Instruction, Word
+from dockwise.dockerfile.scanner import scan
+from dockwise.dockerfile.variables import expand
+from dockwise.text import Span
+
+Scope = Mapping[str, str | None]
+
+# ARGs BuildKit predefines (usable after `ARG NAME` without a value).
+PLATFORM_ARGS = frozenset(
+    {
+        "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+        "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
+    }
+)
+PROXY_ARGS = frozenset(
+    {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
+     "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"}
+)
+# Global-scope automatic args available in FROM without declaration.
+AUTO_GLOBAL_ARGS = PLATFORM_ARGS | {"BUILDKIT_SYNTAX"}
+
+DEFAULT_SYNTAX = (1, 4)
+_SYNTAX_RE = re.compile(r"^(?:docker\.io/)?docker/dockerfile(?:-upstream)?:(\d+)(?:\.(\d+))?", re.I)
+
+
+@dataclass(slots=True)
+class Stage:
+    index: int
+    from_: Instruction
+    base: ImageRef | None  # None for `FROM` without an image
+    name: str | None  # lower-cased as BuildKit does
+    name_span: Span | None
+    raw_name: str | None
+    instructions: list[Instruction] = field(default_factory=list)  # after FROM
+    parent: int | None = None  # index of the stage named in FROM, if any
+    platform: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name if self.name is not None else str(self.index)
+
+
+@dataclass(slots=True)
+class Analysis:
+    dockerfile: Dockerfile
+    stages: list[Stage]
+    global_args: dict[str, str | None]
+    global_arg_instrs: list[Instruction]
+    scopes: dict[int, Scope]  # id(instruction) -> variables in scope before it
+    targets: set[int]
+    syntax: tuple[int, int]
+    syntax_declared: bool
+    compose_targets: bool = False
+
+    # -- stage helpers -----------------------------------------------------------
+    def stage_by_name(self, name: str, before: int | None = None) -> Stage | None:
+        """The stage ``name`` refers to (the last one defined before ``before``)."""
+        key = name.lower()
+        found: Stage | None = None
+        for st in self.stages:
+            if before is not None and st.index >= before:
+                break
+            if st.name == key:
+                found = st
+        return found
+
+    def stage_of(self, instr: Instruction) -> Stage | None:
+        return self.stages[instr.stage] if 0 <= instr.stage < len(self.stages) else None
+
+    def chain(self, stage: Stage) -> list[Stage]:
+        """The stage, then its local FROM ancestors (nearest first)."""
+        out = [stage]
+        seen = {stage.index}
+        cur = stage
+        while cur.parent is not None and cur.parent not in seen:
+            cur = self.stages[cur.parent]
+            seen.add(cur.index)
+            out.append(cur)
+        return out
+
+    def root_base(self, stage: Stage) -> ImageRef | None:
+        """The external image at the end of the stage's FROM chain."""
+        return self.chain(stage)[-1].base
+
+    def last_in_chain(self, stage: Stage, keyword: str) -> Instruction | None:
+        """The effective instruction of a kind (USER, SHELL, WORKDIR, …) for a stage."""
+        for st in self.chain(stage):
+            for ins in reversed(st.instructions):
+                if ins.keyword == keyword:
+                    return ins
+        return None
+
+    def sources_used(self, stage: Stage) -> set[int]:
+        """Indexes of stages this stage uses via `--from` or `--mount=from=`."""
+        used: set[int] = set()
+        for ins in stage.instructions:
+            for name in stage_refs(ins):
+                st = self.resolve_stage_ref(name, stage.index)
+                if st is not None:
+                    used.add(st.index)
+        return used
+
+    def resolve_stage_ref(self, ref: str, current: int) -> Stage | None:
+        if ref.isdigit():
+            i = int(ref)
+            return self.stages[i] if i < current else None
+        st = self.stage_by_name(ref)
+        return st if st is not None and st.index < current else None
+
+    @property
+    def target_stages(self) -> list[Stage]:
+        return [s for s in self.stages if s.index in self.targets]
+
+    @property
+    def builder_stages(self) -> list[Stage]:
+        return [s for s in self.stages if s.index not in self.targets]
+
+    def target_ancestors(self) -> set[int]:
+        """Stages that are targets or FROM-ancestors of a target."""
+        out: set[int] = set()
+        for st in self.target_stages:
+            out.update(s.index for s in self.chain(st))
+        return out
+
+    def scope(self, instr: Instruction) -> Scope:
+        return self.scopes.get(id(instr), {})
+
+
+def stage_refs(ins: Instruction) -> list[str]:
+    """`--from=` values and `--mount=…,from=…` values of an instruction."""
+    out: list[str] = []
+    if ins.keyword in ("COPY", "ADD"):
+        for f in ins.flags_named("from"):
+            if f.value:
+                out.append(f.value)
+    if ins.keyword == "RUN":
+        for f in ins.flags_named("mount"):
+            v = mount_options(f.value or "").get("from")
+            if v:
+                out.append(v)
+    return out
+
+
+def mount_options(value: str) -> dict[str, str]:
+    """`type=cache,target=/x,sharing=locked` -> dict (bare keys map to "true")."""
+    opts: dict[str, str] = {}
+    for part in value.split(","):
+        if not part:
+            continue
+        k, sep, v = part.partition("=")
+        opts[k.strip().lower()] = v.strip() if sep else "true"
+    return opts
+
+
+def parse_syntax(value: str) -> tuple[int, int] | None:
+    m = _SYNTAX_RE.match(value.strip())
+    if not m:
+        return None
+    major = int(m.group(1))
+    minor = int(m.group(2)) if m.group(2) is not None else 999  # `:1` = latest 1.x
+    return (major, minor)
+
+
+def from_image_word(ins: Instruction) -> Word | None:
+    return ins.words[0] if ins.words else None
+
+
+def analyse(
+    df: Dockerfile,
+    *,
+    compose_targets: Iterable[str] | None = None,
+    min_syntax: tuple[int, int] | None = None,
+) -> Analysis:
+    escape = df.escape
+    global_args: dict[str, str | None] = {}
+    global_arg_instrs: list[Instruction] = []
+    stages: list[Stage] = []
+    scopes: dict[int, Scope] = {}
+    scope: dict[str, str | None] = {}
+    stage_scopes: list[dict[str, str | None]] = []
+    for ins in df.instructions:
+        kw = ins.keyword
+        if kw == "FROM":
+            idx = len(stages)
+            words = ins.words
+            base: ImageRef | None = None
+            name = raw_name = None
+            name_span = None
+            if words:
+                w = words[0]
+                genv = {**{a: None for a in AUTO_GLOBAL_ARGS}, **global_args}
+                text, missing = expand(w.value, genv, escape)
+                base = ImageRef(
+                    raw=w.value,
+                    span=w.span,
+                    parts=parse_reference(w.value) if not w.quoted else parse_reference(w.raw),
+                    expanded=text,
+                    resolved=parse_reference(text),
+                    unresolved_vars=tuple(r.name for r in missing),
+                )
+                if len(words) >= 3 and words[1].value.lower() == "as":
+                    raw_name = words[2].value
+                    name = raw_name.lower()
+                    name_span = words[2].span
+            plat = ins.flag("platform")
+            stage = Stage(idx, ins, base, name, name_span, raw_name,
+                          platform=plat.value if plat else None)
+            if base is not None and not base.has_vars or base is not None and base.expanded:
+                assert base is not None
+                parent = None
+                key = base.expanded.lower()
+                for st in stages:
+                    if st.name == key:
+                        parent = st.index
+                stage.parent = parent
+            stages.append(stage)
+            scope = dict(stage_scopes[stage.parent]) if stage.parent is not None else {}
+            stage_scopes.append(scope)
+            ins.stage = idx
+            scopes[id(ins)] = global_args
+            continue
+        if not stages:
+            scopes[id(ins)] = dict(global_args)
+            if kw == "ARG":
+                global_arg_instrs.append(ins)
+                for k, v in arg_pairs(ins):
+                    global_args[k] = expand(v, global_args, escape)[0] if v is not None else None
+            continue
+        st = stages[-1]
+        ins.stage = st.index
+        st.instructions.append(ins)
+        if ins.sub is not None:
+            ins.sub.stage = st.index
+        scopes[id(ins)] = scope
+        if kw == "ARG":
+            scope = dict(scope)
+            for k, v in arg_pairs(ins):
+                if v is not None:
+                    scope[k] = expand(v, scope, escape)[0]
+                elif k in global_args and global_args[k] is not None:
+                    scope[k] = global_args[k]
+                elif k not in scope:
+                    scope[k] = None
+            stage_scopes[-1] = scope
+        elif kw == "ENV":
+            scope = dict(scope)
+            for k, v in env_pairs(ins):
+                scope[k] = expand(v, scope, escape)[0]
+            stage_scopes[-1] = scope
+
+    # targets
+    targets: set[int] = set()
+    used_compose = False
+    if compose_targets is not None:
+        names = list(compose_targets)
+        used_compose = True
+        for t in names:
+            if t == "":
+                if stages:
+                    targets.add(len(stages) - 1)
+                continue
+            for st in stages:
+                if st.name == t.lower():
+                    targets.add(st.index)
+    if not used_compose:
+        used: set[int] = set()
+        for st in stages:
+            if st.parent is not None:
+                used.add(st.parent)
+        an_tmp = Analysis(df, stages, global_args, global_arg_instrs, scopes, set(), DEFAULT_SYNTAX, False)
+        for st in stages:
+            used |= an_tmp.sources_used(st)
+        targets = {st.index for st in stages if st.index not in used}
+        if not targets and stages:
+            targets = {len(stages) - 1}
+
+    directive = df.directive("syntax")
+    declared = parse_syntax(directive.value) if directive else None
+    syntax = min_syntax or declared or DEFAULT_SYNTAX
+    return Analysis(
+        dockerfile=df,
+        stages=stages,
+        global_args=global_args,
+        global_arg_instrs=global_arg_instrs,
+        scopes=scopes,
+        targets=targets,
+        syntax=syntax,
+        syntax_declared=declared is not None,
+        compose_targets=used_compose,
+    )
+
+
+def arg_pairs(ins: Instruction) -> list[tuple[str, str | None]]:
+    out: list[tuple[str, str | None]] = []
+    for w in ins.words:
+        k, sep, v = w.value.partition("=")
+        out.append((k, v if sep else None))
+    return out
+
+
+def env_pairs(ins: Instruction) -> list[tuple[str, str]]:
+    """ENV/LABEL key-value pairs (both `k=v` and legacy `k v` forms)."""
+    words = ins.words
+    if not words:
+        return []
+    if "=" not in words[0].value:
+        # legacy form: first word is the key, the rest (as written) is the value
+        rest = ins.line.text[words[1].lo : ins.args_hi] if len(words) > 1 else ""
+        return [(words[0].value, rest)]
+    out: list[tuple[str, str]] = []
+    for w in words:
+        k, _, v = w.value.partition("=")
+        out.append((k, v))
+    return out
+
+
+def parse(text: str, **kw: object) -> Analysis:
+    """Convenience: scan and analyse."""
+    return analyse(scan(text), **kw)  # type: ignore[arg-type]

@@ -1,0 +1,389 @@
+"""Scan Dockerfile text into the exact-range model. Never raises on any input."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from dockwise.dockerfile.model import (
+    HEREDOC_INSTRUCTIONS,
+    Comment,
+    Directive,
+    Dockerfile,
+    Flag,
+    Heredoc,
+    Instruction,
+    JsonElement,
+    LogicalLine,
+    Word,
+)
+from dockwise.text import LineIndex, Span
+
+_DIRECTIVE_RE = re.compile(r"#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$")
+KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
+_HEREDOC_RE = re.compile(r"^(\d*)<<(-?)(.*)$")
+_WS = " \t"
+
+
+def scan(text: str) -> Dockerfile:
+    """Parse ``text`` into a :class:`Dockerfile`."""
+    index = LineIndex(text)
+    nlines = index.line_count
+    lines = [(index.line_start(i), index.line_end(i)) for i in range(nlines)]
+
+    directives: list[Directive] = []
+    misplaced: list[Comment] = []
+    comments: list[Comment] = []
+    instructions: list[Instruction] = []
+    escape = "\\"
+    invalid_escape: Directive | None = None
+
+    # 1. parser directives: only at the very top, before any comment/blank/instruction
+    i = 0
+    seen: set[str] = set()
+    while i < nlines:
+        s, e = lines[i]
+        raw = text[s:e]
+        stripped = raw.lstrip(_WS)
+        m = _DIRECTIVE_RE.match(stripped)
+        if not m:
+            break
+        name = m.group(1).lower()
+        if name not in KNOWN_DIRECTIVES or name in seen:
+            break
+        seen.add(name)
+        off = s + (len(raw) - len(stripped))
+        vstart = off + m.start(2)
+        d = Directive(name, m.group(2), Span(off, e), Span(vstart, vstart + len(m.group(2))))
+        if name == "escape":
+            if d.value in ("\\", "`"):
+                escape = d.value
+            else:
+                invalid_escape = d
+        directives.append(d)
+        comments.append(Comment(stripped[1:].strip(), Span(off, e), i))
+        i += 1
+
+    # 2. instructions
+    while i < nlines:
+        s, e = lines[i]
+        raw = text[s:e]
+        stripped = raw.lstrip(_WS)
+        if not stripped:
+            i += 1
+            continue
+        off = s + (len(raw) - len(stripped))
+        if stripped.startswith("#"):
+            c = Comment(stripped[1:].strip(), Span(off, e), i)
+            comments.append(c)
+            m = _DIRECTIVE_RE.match(stripped.rstrip())
+            if m and m.group(1).lower() in KNOWN_DIRECTIVES:
+                misplaced.append(c)
+            i += 1
+            continue
+        instr, i = _read_instruction(text, lines, i, off, escape, comments)
+        instructions.append(instr)
+
+    return Dockerfile(
+        text=text,
+        index=index,
+        escape=escape,
+        directives=directives,
+        misplaced_directives=misplaced,
+        instructions=instructions,
+        comments=comments,
+        invalid_escape=invalid_escape,
+    )
+
+
+def _continues(content: str, escape: str) -> bool:
+    return content.rstrip(_WS).endswith(escape)
+
+
+def _read_instruction(
+    text: str,
+    lines: list[tuple[int, int]],
+    i: int,
+    off: int,
+    escape: str,
+    comments: list[Comment],
+) -> tuple[Instruction, int]:
+    nlines = len(lines)
+    parts: list[str] = []
+    segments: list[tuple[int, int, int]] = []
+    empty_lines: list[Span] = []
+    logical_len = 0
+    start_line = i
+    last_line = i
+
+    def add(src_start: int, content: str) -> bool:
+        nonlocal logical_len
+        cont = _continues(content, escape)
+        if cont:
+            content = content.rstrip(_WS)[:-1]
+        if content:
+            segments.append((logical_len, src_start, len(content)))
+            parts.append(content)
+            logical_len += len(content)
+        return cont
+
+    s, e = lines[i]
+    cont = add(off, text[off:e])
+    i += 1
+    while cont and i < nlines:
+        s, e = lines[i]
+        raw = text[s:e]
+        stripped = raw.lstrip(_WS)
+        if not stripped:
+            empty_lines.append(Span(s, e if e > s else s))
+            i += 1
+            continue
+        if stripped.startswith("#"):
+            o = s + (len(raw) - len(stripped))
+            comments.append(Comment(stripped[1:].strip(), Span(o, e), i, in_continuation=True))
+            i += 1
+            continue
+        cont = add(s, raw)
+        last_line = i
+        i += 1
+    line = LogicalLine("".join(parts), segments)
+    instr = _parse_instruction(line, 0, escape)
+    instr.start_line = start_line
+    instr.end_line = last_line
+    instr.empty_continuation_lines = empty_lines
+    end = lines[last_line][1]
+
+    # heredocs: bodies follow the logical line
+    if instr.keyword in HEREDOC_INSTRUCTIONS:
+        for w in instr.words:
+            m = _HEREDOC_RE.match(w.raw)
+            if not m or not m.group(3):
+                continue
+            delim_raw = m.group(3)
+            quoted = len(delim_raw) >= 2 and delim_raw[0] == delim_raw[-1] and delim_raw[0] in "'\""
+            delim = delim_raw[1:-1] if quoted else delim_raw
+            if not delim:
+                continue
+            strip_tabs = m.group(2) == "-"
+            body_start = lines[i][0] if i < nlines else len(text)
+            terminated = False
+            term_span: Span | None = None
+            while i < nlines:
+                s, e = lines[i]
+                candidate = text[s:e]
+                if strip_tabs:
+                    candidate = candidate.lstrip("\t")
+                if candidate == delim:
+                    terminated = True
+                    term_span = Span(s, e)
+                    break
+                i += 1
+            body_end = lines[i][0] if i < nlines else len(text)
+            if terminated:
+                last_line = i
+                end = lines[i][1]
+                i += 1
+            else:
+                last_line = nlines - 1
+                end = len(text)
+            instr.heredocs.append(
+                Heredoc(
+                    delimiter=delim,
+                    quoted=quoted,
+                    strip_tabs=strip_tabs,
+                    marker_span=w.span,
+                    body=text[body_start:body_end],
+                    body_span=Span(body_start, body_end),
+                    terminated=terminated,
+                    terminator_span=term_span,
+                    fd=int(m.group(1)) if m.group(1) else None,
+                )
+            )
+        instr.end_line = last_line
+    else:
+        for w in instr.words:
+            m = _HEREDOC_RE.match(w.raw)
+            if m and m.group(3):
+                instr.literal_heredoc_markers.append(w.span)
+    instr.span = Span(instr.keyword_span.start, max(end, instr.keyword_span.end))
+    return instr, i
+
+
+def _parse_instruction(line: LogicalLine, lo: int, escape: str) -> Instruction:
+    t = line.text
+    n = len(t)
+    k = lo
+    while k < n and t[k] in _WS:
+        k += 1
+    kstart = k
+    while k < n and t[k] not in _WS:
+        k += 1
+    raw_kw = t[kstart:k]
+    instr = Instruction(
+        keyword=raw_kw.upper(),
+        raw_keyword=raw_kw,
+        keyword_span=line.span(kstart, k),
+        span=line.span(kstart, n),
+        start_line=0,
+        end_line=0,
+        line=line,
+        lo=kstart,
+    )
+    # flags: leading `--name[=value]` words
+    words = split_words(line, k, n, escape)
+    idx = 0
+    while idx < len(words):
+        w = words[idx]
+        if not w.raw.startswith("--") or w.quoted and w.raw[:2] != "--":
+            break
+        if w.raw == "--":
+            idx += 1
+            break
+        body = w.raw[2:]
+        if "=" in body:
+            name, value = body.split("=", 1)
+            nlo = w.lo
+            nhi = w.lo + 2 + len(name)
+            vspan: Span | None = line.span(nhi + 1, w.hi)
+            fval: str | None = _unquote(value, escape)
+        else:
+            name, fval = body, None
+            nlo, nhi = w.lo, w.hi
+            vspan = None
+        instr.flags.append(Flag(name.lower(), fval, w.span, line.span(nlo, nhi), vspan))
+        idx += 1
+    rest = words[idx:]
+    if instr.keyword == "ONBUILD" and rest:
+        args_lo = rest[0].lo
+        instr.args_lo, instr.args_hi = args_lo, _rstrip_end(t, n)
+        sub = _parse_instruction(line, args_lo, escape)
+        instr.sub = sub
+        instr.words = rest
+        return instr
+    if rest:
+        instr.args_lo = rest[0].lo
+        instr.args_hi = _rstrip_end(t, n)
+    else:
+        instr.args_lo = instr.args_hi = _rstrip_end(t, n)
+    instr.words = rest
+    args = t[instr.args_lo : instr.args_hi]
+    if args.startswith("[") and args.endswith("]"):
+        instr.json_like = True
+        instr.exec_form = _scan_json_array(line, instr.args_lo, instr.args_hi)
+    return instr
+
+
+def _rstrip_end(t: str, n: int) -> int:
+    while n > 0 and t[n - 1] in _WS:
+        n -= 1
+    return n
+
+
+def _unquote(raw: str, escape: str) -> str:
+    out: list[str] = []
+    q = ""
+    i = 0
+    n = len(raw)
+    while i < n:
+        c = raw[i]
+        if q == "'":
+            if c == "'":
+                q = ""
+            else:
+                out.append(c)
+        elif c == escape and i + 1 < n and q != "'":
+            nxt = raw[i + 1]
+            if q == '"' and nxt not in ('"', escape, "$", "`"):
+                out.append(c)
+            out.append(nxt)
+            i += 1
+        elif q == '"':
+            if c == '"':
+                q = ""
+            else:
+                out.append(c)
+        elif c in "'\"":
+            q = c
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def split_words(line: LogicalLine, lo: int, hi: int, escape: str = "\\") -> list[Word]:
+    """Split logical ``[lo, hi)`` into whitespace-separated words, honouring quotes."""
+    t = line.text
+    words: list[Word] = []
+    i = lo
+    while i < hi:
+        while i < hi and t[i] in _WS:
+            i += 1
+        if i >= hi:
+            break
+        start = i
+        q = ""
+        quoted = False
+        while i < hi:
+            c = t[i]
+            if q:
+                if c == escape and q == '"' and i + 1 < hi:
+                    i += 2
+                    continue
+                if c == q:
+                    q = ""
+            elif c == escape and i + 1 < hi:
+                i += 2
+                continue
+            elif c in "'\"":
+                q = c
+                quoted = True
+            elif c in _WS:
+                break
+            i += 1
+        raw = t[start:i]
+        words.append(
+            Word(raw, _unquote(raw, escape) if quoted or escape in raw else raw, start, i,
+                 line.span(start, i), quoted)
+        )
+    return words
+
+
+def _scan_json_array(line: LogicalLine, lo: int, hi: int) -> list[JsonElement] | None:
+    """Elements of a JSON array of strings in logical ``[lo, hi)``, or None if invalid."""
+    t = line.text
+    i = lo + 1
+    elems: list[JsonElement] = []
+
+    def skip_ws(j: int) -> int:
+        while j < hi and t[j] in " \t\r\n":
+            j += 1
+        return j
+
+    i = skip_ws(i)
+    if i < hi and t[i] == "]":
+        return [] if skip_ws(i + 1) == hi else None
+    while i < hi:
+        if t[i] != '"':
+            return None
+        j = i + 1
+        while j < hi and t[j] != '"':
+            if t[j] == "\\":
+                j += 1
+            j += 1
+        if j >= hi:
+            return None
+        try:
+            value = json.loads(t[i : j + 1])
+        except ValueError:
+            return None
+        if not isinstance(value, str):
+            return None
+        elems.append(JsonElement(value, line.span(i, j + 1)))
+        i = skip_ws(j + 1)
+        if i < hi and t[i] == ",":
+            i = skip_ws(i + 1)
+            continue
+        if i < hi and t[i] == "]":
+            return elems if skip_ws(i + 1) == hi else None
+        return None
+    return None

@@ -1,0 +1,1 @@
+"""The rule engine: rule registry, linting, suppressions and fixes."""

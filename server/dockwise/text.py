@@ -1,0 +1,112 @@
+"""Offsets <-> positions.
+
+All models keep character offsets into the document text (a Python ``str``). A
+``LineIndex`` converts them to 0-based (line, column) pairs. Line breaks are the ones
+LSP recognises: ``\\n``, ``\\r\\n`` and ``\\r``. Columns count Unicode code points for the
+CLI; :meth:`LineIndex.utf16_col` / :meth:`LineIndex.offset_from_utf16` convert for
+clients that negotiated UTF-16 (the LSP default) — the only place that conversion lives.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open range of character offsets ``[start, end)``."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise ValueError(f"span start {self.start} after end {self.end}")
+
+    def contains(self, offset: int) -> bool:
+        return self.start <= offset < self.end or self.start == offset == self.end
+
+
+class LineIndex:
+    """Line starts of a text, for offset/position conversion."""
+
+    __slots__ = ("_starts", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        starts = [0]
+        i = 0
+        n = len(text)
+        find_n = text.find
+        while True:
+            j = find_n("\n", i)
+            k = find_n("\r", i)
+            if j < 0 and k < 0:
+                break
+            if k >= 0 and (j < 0 or k < j):
+                # \r or \r\n
+                nxt = k + 2 if k + 1 < n and text[k + 1] == "\n" else k + 1
+            else:
+                nxt = j + 1
+            starts.append(nxt)
+            i = nxt
+        self._starts = starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self._starts)
+
+    def line_start(self, line: int) -> int:
+        return self._starts[min(max(line, 0), len(self._starts) - 1)]
+
+    def line_end(self, line: int) -> int:
+        """Offset of the end of ``line``, excluding its line break."""
+        if line + 1 < len(self._starts):
+            end = self._starts[line + 1]
+            if end > 0 and self.text[end - 1] == "\n":
+                end -= 1
+                if end > 0 and self.text[end - 1] == "\r":
+                    end -= 1
+            elif end > 0 and self.text[end - 1] == "\r":
+                end -= 1
+            return end
+        return len(self.text)
+
+    def line_text(self, line: int) -> str:
+        return self.text[self.line_start(line) : self.line_end(line)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """0-based (line, code-point column) of an offset."""
+        offset = min(max(offset, 0), len(self.text))
+        line = bisect.bisect_right(self._starts, offset) - 1
+        return line, offset - self._starts[line]
+
+    def offset(self, line: int, col: int) -> int:
+        """Offset of a 0-based (line, code-point column); clamped to the line."""
+        if line >= len(self._starts):
+            return len(self.text)
+        if line < 0:
+            return 0
+        start = self._starts[line]
+        return min(start + max(col, 0), self.line_end(line))
+
+    def utf16_col(self, offset: int) -> tuple[int, int]:
+        """0-based (line, UTF-16 column) of an offset."""
+        line, _ = self.position(offset)
+        start = self._starts[line]
+        seg = self.text[start : min(offset, len(self.text))]
+        return line, sum(2 if ord(c) > 0xFFFF else 1 for c in seg)
+
+    def offset_from_utf16(self, line: int, col16: int) -> int:
+        """Offset of a 0-based (line, UTF-16 column); clamped to the line."""
+        if line >= len(self._starts):
+            return len(self.text)
+        start = self._starts[max(line, 0)]
+        end = self.line_end(max(line, 0))
+        units = 0
+        i = start
+        while i < end and units < col16:
+            units += 2 if ord(self.text[i]) > 0xFFFF else 1
+            i += 1
+        return i
