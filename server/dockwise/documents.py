@@ -1,0 +1,67 @@
+"""Documents: kind detection by name and content, decoding of bytes."""
+
+from __future__ import annotations
+
+import codecs
+import fnmatch
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+
+DOCKERFILE = "dockerfile"
+COMPOSE = "compose"
+
+_DOCKERFILE_PATTERNS = ("Dockerfile*", "*.Dockerfile", "*.dockerfile", "Containerfile*", "*.containerfile", "*.Containerfile")
+_COMPOSE_RE = re.compile(r"^(docker-)?compose.*\.ya?ml$")
+
+
+def is_dockerfile_name(path: str | PurePath) -> bool:
+    name = PurePath(path).name
+    if name.endswith((".dockerignore", ".containerignore")):
+        return False
+    return any(fnmatch.fnmatchcase(name, p) for p in _DOCKERFILE_PATTERNS)
+
+
+def is_compose_name(path: str | PurePath) -> bool:
+    return bool(_COMPOSE_RE.match(PurePath(path).name))
+
+
+def kind_for(path: str | PurePath, language_id: str | None = None) -> str | None:
+    if language_id == "dockerfile":
+        return DOCKERFILE
+    if language_id == "dockercompose":
+        return COMPOSE
+    if is_dockerfile_name(path):
+        return DOCKERFILE
+    if is_compose_name(path):
+        return COMPOSE
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str  # codec used, for writing back ("utf-8", "utf-8-sig", "utf-16", ...)
+
+
+class DecodeError(ValueError):
+    pass
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode file bytes as text; raise :class:`DecodeError` with a clear reason."""
+    if data.startswith(codecs.BOM_UTF8):
+        enc = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        enc = "utf-16"
+    else:
+        enc = "utf-8"
+    if enc == "utf-8" and b"\x00" in data[:8192]:
+        raise DecodeError("binary file (contains NUL bytes): not a text Dockerfile")
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError as e:
+        raise DecodeError(f"not valid UTF-8: byte 0x{data[e.start]:02x} at offset {e.start}") from None
+    if "\x00" in text:
+        raise DecodeError("binary file (contains NUL characters): not a text file")
+    return Decoded(text, enc)

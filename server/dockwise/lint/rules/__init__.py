@@ -1,0 +1,1 @@
+"""Rule modules: one rule per module, discovered automatically."""

@@ -1,0 +1,1 @@
+"""Dockerfile rules (DFxxx)."""
