@@ -1,0 +1,160 @@
+"""The headless checker behind `dockwise --check`: discovery, linting, fixing, writing.
+
+Never imports pygls or lsprotocol.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dockwise.config import Settings, settings_for
+from dockwise.documents import COMPOSE, DOCKERFILE, is_compose_name, is_dockerfile_name
+from dockwise.lint.engine import LintResult, lint_dockerfile_bytes, lint_dockerfile_text
+from dockwise.lint.fixes import fix_to_fixpoint
+from dockwise.lint.types import Violation
+
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__",
+                       ".tox", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
+
+
+@dataclass
+class Job:
+    path: str  # display path
+    kind: str
+    overrides: dict[str, Any]
+    config: str | None = None
+    fix: bool = False
+    unsafe: bool = False
+    diff: bool = False
+    data: bytes | None = None  # stdin content
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    text: str | None
+    violations: list[Violation]
+    fixed_text: str | None = None  # new content when fixes changed it
+    encoding: str = "utf-8"
+    created: dict[str, str] = field(default_factory=dict)
+    applied: int = 0
+    internal_errors: list[str] = field(default_factory=list)
+    diff: str = ""
+    note: str | None = None
+
+
+def discover(root: Path, settings_exclude: list[str], base: Path | None) -> Iterator[tuple[Path, str]]:
+    """Dockerfiles and Compose files under a directory, in sorted order."""
+    spec = None
+    if settings_exclude:
+        import pathspec
+
+        spec = pathspec.PathSpec.from_lines("gitwildmatch", settings_exclude)
+    anchor = base or root
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            p = Path(dirpath) / name
+            if spec is not None:
+                try:
+                    rel = p.resolve().relative_to(anchor.resolve()).as_posix()
+                except ValueError:
+                    rel = p.as_posix()
+                if spec.match_file(rel):
+                    continue
+            if is_dockerfile_name(name):
+                yield p, DOCKERFILE
+            elif is_compose_name(name):
+                yield p, COMPOSE
+        if spec is not None:
+            keep = []
+            for d in dirnames:
+                try:
+                    rel = (Path(dirpath) / d).resolve().relative_to(anchor.resolve()).as_posix()
+                except ValueError:
+                    rel = d
+                if not spec.match_file(rel + "/"):
+                    keep.append(d)
+            dirnames[:] = keep
+
+
+def file_settings(job: Job) -> Settings:
+    explicit = Path(job.config) if job.config else None
+    base = settings_for(Path(job.path) if job.data is None else Path(job.path).absolute(), explicit)
+    ov = dict(job.overrides)
+    if "extend_select" in ov:
+        ov["extend_select"] = [*base.extend_select, *ov["extend_select"]]
+    if "ignore" in ov:
+        ov["ignore"] = [*base.ignore, *ov["ignore"]]
+    return base.merged(ov)
+
+
+def run_job(job: Job) -> FileOutcome:
+    """Lint (and optionally fix) one file. Never raises for bad input."""
+    if job.kind == COMPOSE:
+        return FileOutcome(job.path, None, [], note="Compose checks are not implemented yet; skipped")
+    settings = file_settings(job)
+    path = Path(job.path)
+    try:
+        data = job.data if job.data is not None else path.read_bytes()
+    except OSError as e:
+        from dockwise.lint.engine import decode_failure
+
+        res = decode_failure(path, f"cannot read this file: {e.strerror or e}")
+        return FileOutcome(job.path, None, res.violations)
+    res: LintResult = lint_dockerfile_bytes(data, path, settings)
+    out = FileOutcome(job.path, res.text, res.violations, encoding=res.encoding,
+                      internal_errors=res.internal_errors)
+    if res.text is None or not (job.fix or job.diff):
+        return out
+
+    def lint(t: str) -> list[Violation]:
+        return lint_dockerfile_text(t, path, settings).violations
+
+    directory = path.parent
+
+    def can_create(p: str) -> bool:
+        return not (directory / p).exists()
+
+    fr = fix_to_fixpoint(res.text, lint, unsafe=job.unsafe, can_create=can_create)
+    if fr.text != res.text or fr.created:
+        out.applied = fr.applied
+        out.violations = fr.remaining
+        if fr.text != res.text:
+            out.fixed_text = fr.text
+            out.diff = "".join(difflib.unified_diff(
+                res.text.splitlines(keepends=True), fr.text.splitlines(keepends=True),
+                fromfile=f"a/{job.path}", tofile=f"b/{job.path}"))
+        for p, content in fr.created.items():
+            shown = os.path.join(os.path.dirname(job.path), p)
+            out.created[str(directory / p)] = content
+            out.diff += "".join(difflib.unified_diff(
+                [], content.splitlines(keepends=True), fromfile="/dev/null", tofile=f"b/{shown}"))
+    return out
+
+
+def write_atomic(path: Path, text: str, encoding: str) -> None:
+    """Replace a file's content atomically, keeping its mode."""
+    data = text.encode(encoding)
+    directory = path.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        try:
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        except OSError:
+            pass
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,246 @@
+"""Command line: `dockwise --check …` (headless checker) and `dockwise --explain CODE`.
+
+The checker path never imports pygls or lsprotocol.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from dockwise import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    out: list[str] = []
+    for v in values:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from dockwise.output import FORMATS
+
+    p = argparse.ArgumentParser(
+        prog="dockwise",
+        description="Checker and language server for Dockerfiles and Docker Compose files.",
+    )
+    p.add_argument("--version", action="version", version=f"dockwise {__version__}")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="lint files and directories and exit")
+    mode.add_argument("--explain", metavar="CODE", help="print the documentation of a rule")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or directories to check (`-` reads stdin); default: .")
+    p.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    p.add_argument("--fail-level", choices=("error", "warning", "information"), default=None,
+                   help="lowest severity that makes the exit status 1 (default: warning)")
+    p.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    p.add_argument("--unsafe-fixes", action="store_true", help="with --fix/--diff: unsafe fixes too")
+    p.add_argument("--diff", action="store_true", help="print fixes as a unified diff; change nothing")
+    p.add_argument("--select", action="append", metavar="RULES",
+                   help="replace the enabled rules (codes, names or prefixes, comma-separated)")
+    p.add_argument("--extend-select", action="append", metavar="RULES", help="enable more rules")
+    p.add_argument("--ignore", action="append", metavar="RULES", help="disable rules")
+    p.add_argument("--config", metavar="FILE", help="use this config file instead of discovery")
+    p.add_argument("--statistics", action="store_true", help="print counts per rule")
+    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="parallel processes")
+    p.add_argument("--stdin-filename", metavar="NAME", help="file name to use for stdin input")
+    p.add_argument("--project-directory", metavar="DIR", help="Compose project directory")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.explain:
+        return _explain(args.explain)
+    if not args.check:
+        print("dockwise: the language server is not part of this build yet; "
+              "use `dockwise --check [PATH ...]` or `dockwise --explain CODE`.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return _check(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _explain(code: str) -> int:
+    from dockwise.lint.registry import UnknownRuleError, all_rules, expand_selector
+
+    try:
+        codes = expand_selector(code)
+    except UnknownRuleError as e:
+        print(f"dockwise: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    rules = all_rules()
+    for c in sorted(codes):
+        m = rules[c].meta
+        print(f"# {m.code} {m.name}\n")
+        print(f"Default severity: {m.severity.label}"
+              + ("" if m.enabled_by_default else " (off by default)") + "\n")
+        print(m.doc + "\n")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from dockwise.checker import FileOutcome, Job, discover, run_job, write_atomic
+    from dockwise.config import ConfigError, Settings, settings_for
+    from dockwise.documents import COMPOSE, DOCKERFILE, is_compose_name
+    from dockwise.lint.registry import UnknownRuleError, select_rules
+    from dockwise.lint.types import Severity
+    from dockwise.output import Finding, renderer
+
+    overrides: dict[str, Any] = {}
+    sel = _split(args.select)
+    if sel is not None:
+        overrides["select"] = sel
+    if args.extend_select:
+        overrides["extend_select"] = _split(args.extend_select)
+    if args.ignore:
+        overrides["ignore"] = _split(args.ignore)
+    try:
+        select_rules(overrides.get("select"), overrides.get("extend_select", []),
+                     overrides.get("ignore", []))
+    except UnknownRuleError as e:
+        print(f"dockwise: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.config and not Path(args.config).is_file():
+        print(f"dockwise: config file not found: {args.config}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.jobs < 1:
+        print("dockwise: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+
+    paths = args.paths or ["."]
+    jobs: list[Job] = []
+    common = {"overrides": overrides, "config": args.config, "fix": args.fix,
+              "unsafe": args.unsafe_fixes, "diff": args.diff}
+    try:
+        for raw in paths:
+            if raw == "-":
+                name = args.stdin_filename or "Dockerfile"
+                kind = COMPOSE if is_compose_name(name) or name.endswith((".yml", ".yaml")) else DOCKERFILE
+                jobs.append(Job(path=name, kind=kind, data=sys.stdin.buffer.read(), **common))
+                continue
+            p = Path(raw)
+            if not p.exists():
+                print(f"dockwise: no such file or directory: {raw}", file=sys.stderr)
+                return EXIT_USAGE
+            if p.is_dir():
+                st = settings_for(p / "Dockerfile", Path(args.config) if args.config else None)
+                base = st.config_path.parent if st.config_path else p
+                for fp, kind in discover(p, st.exclude, base):
+                    jobs.append(Job(path=str(fp), kind=kind, **common))
+            else:
+                kind = COMPOSE if is_compose_name(p) or p.suffix in (".yml", ".yaml") else DOCKERFILE
+                jobs.append(Job(path=str(p), kind=kind, **common))
+        # validate every config file that applies before linting
+        for j in jobs:
+            settings_for(Path(j.path).absolute(), Path(args.config) if args.config else None)
+    except ConfigError as e:
+        print(f"dockwise: {e}", file=sys.stderr)
+        return EXIT_USAGE
+
+    outcomes: list[FileOutcome]
+    if args.jobs > 1 and len(jobs) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=args.jobs) as ex:
+            outcomes = list(ex.map(run_job, jobs, chunksize=max(1, len(jobs) // (args.jobs * 8))))
+    else:
+        outcomes = [run_job(j) for j in jobs]
+
+    stdin_mode = any(j.data is not None for j in jobs)
+    findings: list[Finding] = []
+    internal = False
+    diff_text = []
+    for o in outcomes:
+        from dockwise.text import LineIndex
+
+        if o.note:
+            print(f"dockwise: {o.path}: {o.note}", file=sys.stderr)
+        for err in o.internal_errors:
+            internal = True
+            print(f"dockwise: {err}", file=sys.stderr)
+        text = o.fixed_text if (o.fixed_text is not None and args.fix) else o.text
+        index = LineIndex(text) if text is not None else None
+        findings.extend(Finding(o.path, v, index) for v in o.violations)
+        if args.diff and o.diff:
+            diff_text.append(o.diff)
+        if args.fix and not args.diff:
+            if o.fixed_text is not None:
+                if stdin_mode:
+                    sys.stdout.write(o.fixed_text)
+                else:
+                    write_atomic(Path(o.path), o.fixed_text, o.encoding)
+            for created, content in o.created.items():
+                cp = Path(created)
+                if not cp.exists() and not stdin_mode:
+                    cp.write_text(content, encoding="utf-8")
+    findings.sort(key=Finding.sort_key)
+    out_stream = sys.stderr if (stdin_mode and args.fix) else sys.stdout
+    if args.diff:
+        sys.stdout.write("".join(diff_text))
+    else:
+        out_stream.write(renderer(args.format)(findings))
+        if args.format == "text":
+            _summary(findings, outcomes, args, out_stream)
+    if args.statistics:
+        _statistics(findings, sys.stderr if args.format != "text" else out_stream)
+
+    fail = args.fail_level
+    if fail is None:
+        fail = (Settings().fail_level if not jobs else _fail_level(jobs[0], args))
+    threshold = Severity.parse(fail)
+    bad = any(f.violation.severity >= threshold for f in findings)
+    if internal:
+        return EXIT_USAGE
+    if args.diff and diff_text:
+        return EXIT_FINDINGS
+    return EXIT_FINDINGS if bad else EXIT_OK
+
+
+def _fail_level(job: Any, args: argparse.Namespace) -> str:
+    from dockwise.config import settings_for
+
+    return settings_for(Path(job.path).absolute(), Path(args.config) if args.config else None).fail_level
+
+
+def _summary(findings: list[Any], outcomes: list[Any], args: argparse.Namespace, stream: Any) -> None:
+    from dockwise.lint.types import Applicability
+
+    n = len(findings)
+    fixed = sum(o.applied for o in outcomes) if args.fix else 0
+    safe = sum(1 for f in findings if f.violation.fix and f.violation.fix.applicability is Applicability.SAFE)
+    unsafe = sum(1 for f in findings if f.violation.fix and f.violation.fix.applicability is Applicability.UNSAFE)
+    files = len(outcomes)
+    if n == 0 and not fixed:
+        stream.write(f"All checks passed ({files} file{'s' if files != 1 else ''}).\n")
+        return
+    parts = [f"Found {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"]
+    if fixed:
+        parts.append(f"fixed {fixed}")
+    hints = []
+    if safe:
+        hints.append(f"{safe} fixable with --fix")
+    if unsafe:
+        hints.append(f"{unsafe} more with --fix --unsafe-fixes")
+    stream.write(", ".join(parts) + (f" ({'; '.join(hints)})" if hints else "") + ".\n")
+
+
+def _statistics(findings: list[Any], stream: Any) -> None:
+    counts = Counter((f.violation.code, f.violation.name) for f in findings)
+    fixable = Counter(f.violation.code for f in findings if f.violation.fix)
+    for (code, name), n in sorted(counts.items(), key=lambda x: (-x[1], x[0])):
+        mark = " [*]" if fixable[code] else ""
+        stream.write(f"{n:6d}  {code}  {name}{mark}\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
