@@ -106,8 +106,8 @@ def run_job(job: Job) -> FileOutcome:
     except OSError as e:
         from dockwise.lint.engine import decode_failure
 
-        res = decode_failure(path, f"cannot read this file: {e.strerror or e}")
-        return FileOutcome(job.path, None, res.violations)
+        failed = decode_failure(path, f"cannot read this file: {e.strerror or e}")
+        return FileOutcome(job.path, None, failed.violations)
     res: LintResult = lint_dockerfile_bytes(data, path, settings)
     out = FileOutcome(job.path, res.text, res.violations, encoding=res.encoding,
                       internal_errors=res.internal_errors)

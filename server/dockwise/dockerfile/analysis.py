@@ -214,7 +214,7 @@ def analyse(
             plat = ins.flag("platform")
             stage = Stage(idx, ins, base, name, name_span, raw_name,
                           platform=plat.value if plat else None)
-            if base is not None and not base.has_vars or base is not None and base.expanded:
+            if (base is not None and not base.has_vars) or (base is not None and base.expanded):
                 assert base is not None
                 parent = None
                 key = base.expanded.lower()

@@ -234,7 +234,7 @@ def _parse_instruction(line: LogicalLine, lo: int, escape: str) -> Instruction:
     idx = 0
     while idx < len(words):
         w = words[idx]
-        if not w.raw.startswith("--") or w.quoted and w.raw[:2] != "--":
+        if not w.raw.startswith("--") or (w.quoted and w.raw[:2] != "--"):
             break
         if w.raw == "--":
             idx += 1

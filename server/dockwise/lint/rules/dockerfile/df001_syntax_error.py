@@ -35,7 +35,7 @@ from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 from dockwise.text import Span
 
-E, I = Severity.ERROR, Severity.INFORMATION
+I = Severity.INFORMATION
 _VALUE_FLAGS = {"platform", "from", "chown", "chmod", "checksum", "mount", "network", "security",
                 "interval", "timeout", "start-period", "start-interval", "retries", "exclude",
                 "device"}
@@ -60,7 +60,7 @@ def check(ctx: DockerfileContext) -> None:
         where = df.instructions[0].keyword_span if df.instructions else Span(0, 0)
         what = "empty Dockerfile" if not df.text.strip() else "no FROM instruction"
         ctx.report(where, f"{what}: a Dockerfile needs at least one `FROM`")
-    seen_from = False
+    seen_from = not any(i.keyword == "FROM" for i in df.instructions)  # reported above
     for ins in df.instructions:
         if ins.keyword == "FROM":
             seen_from = True
@@ -103,7 +103,7 @@ def _check_instruction(ctx: DockerfileContext, ins: Instruction) -> None:
         ):
             ctx.report(f.value_span or f.span, f"`--{f.name}` takes true or false")
     has_body = bool(ins.heredocs)
-    nargs = len(ins.words)
+    nargs = len(ins.exec_form) if ins.exec_form is not None else len(ins.words)
     need = _MIN_ARGS.get(kw, 0)
     if kw in ("COPY", "ADD") and has_body:
         need = 1
@@ -134,7 +134,5 @@ def _check_mount(ctx: DockerfileContext, value: str, span: Span) -> None:
     mtype = opts.get("type", "bind")
     if mtype not in _MOUNT_TYPES:
         ctx.report(span, f"unknown mount type `{mtype}` (bind, cache, tmpfs, secret or ssh)")
-    elif mtype in ("bind", "cache", "tmpfs") and not (
-        opts.keys() & {"target", "dst", "destination"}
-    ):
+    elif mtype in ("cache", "tmpfs") and not (opts.keys() & {"target", "dst", "destination"}):
         ctx.report(span, f"`--mount=type={mtype}` needs `target=`")
