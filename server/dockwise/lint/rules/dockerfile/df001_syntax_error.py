@@ -35,7 +35,7 @@ from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 from dockwise.text import Span
 
-I = Severity.INFORMATION
+INFO = Severity.INFORMATION
 _VALUE_FLAGS = {"platform", "from", "chown", "chmod", "checksum", "mount", "network", "security",
                 "interval", "timeout", "start-period", "start-interval", "retries", "exclude",
                 "device"}
@@ -55,7 +55,7 @@ def check(ctx: DockerfileContext) -> None:
     for c in df.misplaced_directives:
         ctx.report(c.span, "parser directive after a comment, blank line or instruction: "
                    "BuildKit reads it as a plain comment (move it to the top of the file)",
-                   severity=I)
+                   severity=INFO)
     if not any(i.keyword == "FROM" for i in df.instructions):
         where = df.instructions[0].keyword_span if df.instructions else Span(0, 0)
         what = "empty Dockerfile" if not df.text.strip() else "no FROM instruction"
@@ -124,7 +124,7 @@ def _check_instruction(ctx: DockerfileContext, ins: Instruction) -> None:
                        f"unterminated heredoc: no line `{h.delimiter}` closes it before the end of file")
     for sp in ins.literal_heredoc_markers:
         ctx.report(sp, f"heredocs only work in RUN, COPY and ADD: in {kw} this is literal text",
-                   severity=I)
+                   severity=INFO)
 
 
 def _check_mount(ctx: DockerfileContext, value: str, span: Span) -> None:
