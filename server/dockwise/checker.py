@@ -55,7 +55,7 @@ def discover(root: Path, settings_exclude: list[str], base: Path | None) -> Iter
     if settings_exclude:
         import pathspec
 
-        spec = pathspec.PathSpec.from_lines("gitwildmatch", settings_exclude)
+        spec = pathspec.PathSpec.from_lines("gitignore", settings_exclude)
     anchor = base or root
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)

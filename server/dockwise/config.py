@@ -240,13 +240,27 @@ def settings_for(path: Path | None, explicit: Path | None = None) -> Settings:
     directory = (path.parent if path is not None else Path.cwd()).resolve()
     if cfg is None:
         cfg = find_config(directory)
-    s = _load_cached(cfg) if cfg is not None else Settings()
+    s = _load_cached(cfg, *_stamp(cfg)) if cfg is not None else Settings()
     hl = find_hadolint_ignored(directory)
     if hl:
         s = dataclasses.replace(s, hadolint_ignored=list(hl))
     return s
 
 
-@functools.cache
-def _load_cached(path: Path) -> Settings:
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_cached(path: Path, mtime_ns: int, size: int) -> Settings:
     return load_file(path)
+
+
+def clear_caches() -> None:
+    """Forget discovered config locations (after files were created or deleted)."""
+    find_config.cache_clear()
+    find_hadolint_ignored.cache_clear()

@@ -1,0 +1,1 @@
+"""Image knowledge: the versioned catalogue in ``schemas/images.json``."""

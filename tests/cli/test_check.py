@@ -1,0 +1,211 @@
+"""`dockwise --check`: the contract of product.md §3."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dockwise.cli import main
+
+BAD = "FROM python:3.13-slim\nMAINTAINER Jane <jane@example.com>\nFORM x\n"
+GOOD = "FROM python:3.13-slim\nCMD [\"python\"]\n"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    rc = main(["--check", *args])
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "Dockerfile").write_text(BAD)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "app.Dockerfile").write_text(GOOD)
+    (tmp_path / "sub" / "Containerfile").write_text(GOOD)
+    (tmp_path / "notes.txt").write_text("FORM x\n")
+    return tmp_path
+
+
+def test_text_format_and_exit_code(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, str(project / "Dockerfile"), "--select", "DF001")
+    assert rc == 1
+    first = out.splitlines()[0]
+    assert first == f"{project / 'Dockerfile'}:3:1: DF001 [error] unknown instruction `FORM` (did you mean `FROM`?)"
+    assert out.splitlines()[1] == "  FORM x"
+    assert out.splitlines()[2] == "  ^^^^"
+
+
+def test_json_contract(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, str(project), "--format", "json", "--select", "DF001")
+    assert rc == 1
+    data = json.loads(out)
+    assert isinstance(data, list) and len(data) == 1
+    f = data[0]
+    assert set(f) == {"path", "code", "name", "severity", "message", "range", "fix"}
+    assert f["path"] == str(project / "Dockerfile")
+    assert f["code"] == "DF001" and f["name"] == "syntax-error" and f["severity"] == "error"
+    assert f["range"] == {"start": {"line": 3, "column": 1}, "end": {"line": 3, "column": 5}}
+    assert f["fix"] is None
+
+
+def test_json_sorted_and_unique(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("b.Dockerfile", "a.Dockerfile"):
+        (tmp_path / name).write_text("FORM x\nFROM\nFROM a\nWORKDIR\n")
+    rc, out, _ = run(capsys, str(tmp_path), "--format", "json", "--select", "DF001")
+    data = json.loads(out)
+    keys = [(d["path"], d["range"]["start"]["line"], d["range"]["start"]["column"], d["code"]) for d in data]
+    assert keys == sorted(keys)
+    assert len({json.dumps(d, sort_keys=True) for d in data}) == len(data)
+
+
+def test_discovery_names(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, str(project), "--format", "json", "--select", "DF001")
+    paths = {d["path"] for d in json.loads(out)}
+    assert str(project / "notes.txt") not in paths
+    # explicit paths are always linted whatever the name
+    rc, out, _ = run(capsys, str(project / "notes.txt"), "--format", "json", "--select", "DF001")
+    assert rc == 1 and json.loads(out)[0]["path"] == str(project / "notes.txt")
+
+
+def test_clean_exit_zero(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, str(project / "sub"), "--select", "DF001")
+    assert rc == 0
+    assert "All checks passed (2 files)" in out
+
+
+def test_missing_path_is_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, _, err = run(capsys, str(tmp_path / "nope"))
+    assert rc == 2 and "no such file" in err
+
+
+def test_unknown_rule_is_usage_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, _, err = run(capsys, str(project), "--select", "DF999")
+    assert rc == 2 and "unknown rule `DF999`" in err
+
+
+def test_fail_level(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = project / "x.Dockerfile"
+    p.write_text("FROM a\nENV X <<EOF\n")  # only an information finding
+    assert run(capsys, str(p), "--select", "DF001")[0] == 0
+    assert run(capsys, str(p), "--select", "DF001", "--fail-level", "information")[0] == 1
+
+
+def test_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"FORM x\n")))
+    rc, out, _ = run(capsys, "-", "--stdin-filename", "svc/Dockerfile", "--format", "json",
+                     "--select", "DF001")
+    assert rc == 1
+    assert {d["path"] for d in json.loads(out)} == {"svc/Dockerfile"}
+
+
+def test_bad_inputs_answered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "bin.Dockerfile").write_bytes(b"\x7fELF\x00\x01\x02" * 100)
+    (tmp_path / "latin1.Dockerfile").write_bytes("FROM a\nLABEL x=\"caf\xe9\"\n".encode("latin-1"))
+    (tmp_path / "empty.Dockerfile").write_bytes(b"")
+    (tmp_path / "huge.Dockerfile").write_text("FROM a\n" + "RUN echo hi\n" * 50_000)
+    rc, out, err = run(capsys, str(tmp_path), "--format", "json", "--select", "DF001")
+    assert "Traceback" not in err
+    by = {Path(d["path"]).name: d for d in json.loads(out)}
+    assert "binary file" in by["bin.Dockerfile"]["message"]
+    assert "not valid UTF-8" in by["latin1.Dockerfile"]["message"]
+    assert "empty Dockerfile" in by["empty.Dockerfile"]["message"]
+    assert "huge.Dockerfile" not in by
+
+
+def test_formats_render(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, str(project), "--format", "github", "--select", "DF001")
+    assert out.startswith(f"::error file={project / 'Dockerfile'},line=3,col=1,endLine=3,endColumn=5,title=DF001 syntax-error::")
+    rc, out, _ = run(capsys, str(project), "--format", "checkstyle", "--select", "DF001")
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(out)
+    err = root.find("file/error")
+    assert err is not None and err.get("source") == "dockwise.DF001" and err.get("line") == "3"
+
+
+def test_sarif_structure(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, str(project), "--format", "sarif", "--select", "DF001")
+    doc = json.loads(out)
+    assert doc["version"] == "2.1.0"
+    run0 = doc["runs"][0]
+    driver = run0["tool"]["driver"]
+    assert driver["name"] == "dockwise"
+    ids = [r["id"] for r in driver["rules"]]
+    for res in run0["results"]:
+        assert ids[res["ruleIndex"]] == res["ruleId"]
+        assert res["level"] in ("error", "warning", "note", "none")
+        assert res["message"]["text"]
+        region = res["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+        assert (region["endLine"], region["endColumn"]) >= (region["startLine"], region["startColumn"])
+
+
+def test_statistics(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, str(project), "--select", "DF001", "--statistics")
+    assert "     1  DF001  syntax-error" in out
+
+
+def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--explain", "syntax-error"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# DF001 syntax-error") and "## Why is this bad?" in out
+    assert main(["--explain", "DF999"]) == 2
+
+
+def test_config_file_and_errors(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / ".dockwise.toml").write_text('ignore = ["DF001"]\n')
+    rc, out, _ = run(capsys, str(project / "Dockerfile"), "--select", "DF001")
+    # --select on the command line replaces the config's selection, ignore still applies
+    assert rc == 0
+    (project / ".dockwise.toml").write_text('selct = ["DF001"]\n')
+    rc, _, err = run(capsys, str(project / "Dockerfile"))
+    assert rc == 2 and "unknown setting `selct` (did you mean `select`?)" in err
+
+
+def test_pyproject_config_nearest_wins(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "pyproject.toml").write_text('[tool.dockwise]\nignore = ["syntax-error"]\n')
+    (project / "sub" / ".dockwise.toml").write_text("select = [\"DF001\"]\n")
+    (project / "sub" / "Dockerfile").write_text("FORM x\n")
+    rc, out, _ = run(capsys, str(project), "--format", "json")
+    paths = {Path(d["path"]).relative_to(project).as_posix() for d in json.loads(out)}
+    assert paths == {"sub/Dockerfile"}
+
+
+def test_exclude(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / ".dockwise.toml").write_text('exclude = ["sub/"]\nselect = ["DF001"]\n')
+    (project / "sub" / "Dockerfile").write_text("FORM x\n")
+    rc, out, _ = run(capsys, str(project), "--format", "json")
+    assert {Path(d["path"]).name for d in json.loads(out)} == {"Dockerfile"}
+    assert all("sub" not in d["path"] for d in json.loads(out))
+
+
+def test_jobs_same_output(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for i in range(6):
+        (project / f"{i}.Dockerfile").write_text(BAD)
+    r1 = run(capsys, str(project), "--format", "json", "--jobs", "1")
+    r2 = run(capsys, str(project), "--format", "json", "--jobs", "2")
+    assert r1 == r2
+
+
+def test_checker_never_imports_lsp(project: Path) -> None:
+    code = (
+        "import sys; from dockwise.cli import main; rc = main(['--check', sys.argv[1]]);"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol')];"
+        "print(bad); sys.exit(0 if not bad else 3)"
+    )
+    p = subprocess.run([sys.executable, "-c", code, str(project)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_python_dash_m(project: Path) -> None:
+    p = subprocess.run([sys.executable, "-m", "dockwise", "--check", str(project / "sub")],
+                       capture_output=True, text=True)
+    assert p.returncode in (0, 1), p.stderr
+    assert "Traceback" not in p.stderr
