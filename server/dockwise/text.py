@@ -10,7 +10,10 @@ clients that negotiated UTF-16 (the LSP default) — the only place that convers
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
+
+_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,21 +39,14 @@ class LineIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         starts = [0]
-        i = 0
-        n = len(text)
-        find_n = text.find
-        while True:
-            j = find_n("\n", i)
-            k = find_n("\r", i)
-            if j < 0 and k < 0:
-                break
-            if k >= 0 and (j < 0 or k < j):
-                # \r or \r\n
-                nxt = k + 2 if k + 1 < n and text[k + 1] == "\n" else k + 1
-            else:
-                nxt = j + 1
-            starts.append(nxt)
-            i = nxt
+        if "\r" in text:
+            starts.extend(m.end() for m in _BREAK.finditer(text))
+        else:
+            find = text.find
+            i = find("\n")
+            while i >= 0:
+                starts.append(i + 1)
+                i = find("\n", i + 1)
         self._starts = starts
 
     @property

@@ -170,7 +170,7 @@ def test_config_file_and_errors(project: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_pyproject_config_nearest_wins(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (project / "pyproject.toml").write_text('[tool.dockwise]\nignore = ["syntax-error"]\n')
+    (project / "pyproject.toml").write_text('[tool.dockwise]\nselect = ["DF001"]\nignore = ["syntax-error"]\n')
     (project / "sub" / ".dockwise.toml").write_text("select = [\"DF001\"]\n")
     (project / "sub" / "Dockerfile").write_text("FORM x\n")
     rc, out, _ = run(capsys, str(project), "--format", "json")

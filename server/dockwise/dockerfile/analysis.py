@@ -187,6 +187,7 @@ def analyse(
     scopes: dict[int, Scope] = {}
     scope: dict[str, str | None] = {}
     stage_scopes: list[dict[str, str | None]] = []
+    stage_names: dict[str, int] = {}  # stage name -> index of the latest stage with that name
     for ins in df.instructions:
         kw = ins.keyword
         if kw == "FROM":
@@ -214,15 +215,11 @@ def analyse(
             plat = ins.flag("platform")
             stage = Stage(idx, ins, base, name, name_span, raw_name,
                           platform=plat.value if plat else None)
-            if (base is not None and not base.has_vars) or (base is not None and base.expanded):
-                assert base is not None
-                parent = None
-                key = base.expanded.lower()
-                for st in stages:
-                    if st.name == key:
-                        parent = st.index
-                stage.parent = parent
+            if base is not None:
+                stage.parent = stage_names.get(base.expanded.lower())
             stages.append(stage)
+            if name is not None:
+                stage_names[name] = idx
             scope = dict(stage_scopes[stage.parent]) if stage.parent is not None else {}
             stage_scopes.append(scope)
             ins.stage = idx
@@ -238,7 +235,7 @@ def analyse(
         st = stages[-1]
         ins.stage = st.index
         st.instructions.append(ins)
-        if ins.sub is not None:
+        if kw == "ONBUILD" and ins.sub is not None:
             ins.sub.stage = st.index
         scopes[id(ins)] = scope
         if kw == "ARG":

@@ -36,16 +36,20 @@ HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
 class LogicalLine:
     """Text of an instruction with continuations removed, mapped back to the source."""
 
-    __slots__ = ("_lstarts", "_segments", "text")
+    __slots__ = ("_base", "_lstarts", "_segments", "text")
 
     def __init__(self, text: str, segments: list[tuple[int, int, int]]) -> None:
         self.text = text
         # (logical_start, source_start, length), logical_start ascending
         self._segments = segments
         self._lstarts = [s[0] for s in segments]
+        # one physical line: logical offset + base = source offset
+        self._base = segments[0][1] if len(segments) == 1 else -1
 
     def src(self, lo: int) -> int:
         """Source offset of logical offset ``lo`` (``len(text)`` maps past the end)."""
+        if self._base >= 0:
+            return self._base + min(lo, len(self.text))
         if not self._segments:
             return 0
         i = bisect.bisect_right(self._lstarts, lo) - 1
@@ -58,6 +62,9 @@ class LogicalLine:
 
     def span(self, lo: int, hi: int) -> Span:
         """Source span of logical ``[lo, hi)``."""
+        if self._base >= 0:
+            n = len(self.text)
+            return Span(self._base + min(lo, n), self._base + min(max(lo, hi), n))
         start = self.src(lo)
         if hi <= lo:
             return Span(start, start)
@@ -73,8 +80,12 @@ class Word:
     value: str  # quotes removed
     lo: int  # logical offsets
     hi: int
-    span: Span
+    line: LogicalLine
     quoted: bool = False
+
+    @property
+    def span(self) -> Span:
+        return self.line.span(self.lo, self.hi)
 
 
 @dataclass(slots=True)
@@ -106,7 +117,23 @@ class JsonElement:
 
 
 @dataclass(slots=True)
+class Arguments:
+    """What follows an instruction's keyword: flags, words, JSON (exec) form."""
+
+    flags: list[Flag]
+    words: list[Word]
+    args_lo: int  # logical offsets of the arguments after the flags
+    args_hi: int
+    exec_form: list[JsonElement] | None
+    json_like: bool  # starts with `[` and ends with `]`
+    sub: Instruction | None  # ONBUILD's instruction
+
+
+@dataclass(slots=True)
 class Instruction:
+    """One instruction. Its arguments are tokenised on first access (most rules look at
+    a few instruction kinds only, so large files stay fast)."""
+
     keyword: str  # upper case
     raw_keyword: str  # as written
     keyword_span: Span
@@ -115,17 +142,61 @@ class Instruction:
     end_line: int  # 0-based, last physical line (heredoc terminator included)
     line: LogicalLine
     lo: int  # logical offset where this instruction's keyword starts (ONBUILD inner > 0)
-    flags: list[Flag] = field(default_factory=list)
-    args_lo: int = 0  # logical offsets of the arguments after the flags
-    args_hi: int = 0
-    words: list[Word] = field(default_factory=list)
-    exec_form: list[JsonElement] | None = None
-    json_like: bool = False  # starts with `[` and ends with `]`
+    kw_end: int  # logical offset after the keyword
+    escape: str = "\\"
     heredocs: list[Heredoc] = field(default_factory=list)
     literal_heredoc_markers: list[Span] = field(default_factory=list)
-    sub: Instruction | None = None  # ONBUILD's instruction
     empty_continuation_lines: list[Span] = field(default_factory=list)
     stage: int = -1  # index of the stage it belongs to (-1: before the first FROM)
+    _arguments: Arguments | None = None
+
+    @property
+    def arguments(self) -> Arguments:
+        a = self._arguments
+        if a is None:
+            from dockwise.dockerfile.scanner import parse_arguments
+
+            a = self._arguments = parse_arguments(self)
+        return a
+
+    @property
+    def rest(self) -> str:
+        """Everything after the keyword (flags included), stripped; no tokenising."""
+        return self.line.text[self.kw_end :].strip(" \t")
+
+    @property
+    def has_flags(self) -> bool:
+        return self.rest.startswith("--")
+
+    @property
+    def flags(self) -> list[Flag]:
+        if self._arguments is None and not self.has_flags:
+            return []
+        return self.arguments.flags
+
+    @property
+    def words(self) -> list[Word]:
+        return self.arguments.words
+
+    @property
+    def args_lo(self) -> int:
+        return self.arguments.args_lo
+
+    @property
+    def args_hi(self) -> int:
+        return self.arguments.args_hi
+
+    @property
+    def exec_form(self) -> list[JsonElement] | None:
+        return self.arguments.exec_form
+
+    @property
+    def json_like(self) -> bool:
+        return self.arguments.json_like
+
+    @property
+    def sub(self) -> Instruction | None:
+        return self.arguments.sub
 
     @property
     def args(self) -> str:

@@ -7,6 +7,7 @@ import re
 
 from dockwise.dockerfile.model import (
     HEREDOC_INSTRUCTIONS,
+    Arguments,
     Comment,
     Directive,
     Dockerfile,
@@ -23,6 +24,8 @@ _DIRECTIVE_RE = re.compile(r"#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ 
 KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 _HEREDOC_RE = re.compile(r"^(\d*)<<(-?)(.*)$")
 _WS = " \t"
+_WORD = re.compile(r"[^ \t]+")
+_KEYWORD = re.compile(r"[ \t]*([^ \t]*)")
 
 
 def scan(text: str) -> Dockerfile:
@@ -154,7 +157,9 @@ def _read_instruction(
     end = lines[last_line][1]
 
     # heredocs: bodies follow the logical line
-    if instr.keyword in HEREDOC_INSTRUCTIONS:
+    if "<<" not in line.text:
+        pass
+    elif instr.keyword in HEREDOC_INSTRUCTIONS:
         for w in instr.words:
             m = _HEREDOC_RE.match(w.raw)
             if not m or not m.group(3):
@@ -211,30 +216,36 @@ def _read_instruction(
 
 def _parse_instruction(line: LogicalLine, lo: int, escape: str) -> Instruction:
     t = line.text
-    n = len(t)
-    k = lo
-    while k < n and t[k] in _WS:
-        k += 1
-    kstart = k
-    while k < n and t[k] not in _WS:
-        k += 1
-    raw_kw = t[kstart:k]
-    instr = Instruction(
+    km = _KEYWORD.match(t, lo)
+    assert km is not None
+    kstart, k = km.start(1), km.end(1)
+    raw_kw = km.group(1)
+    return Instruction(
         keyword=raw_kw.upper(),
         raw_keyword=raw_kw,
         keyword_span=line.span(kstart, k),
-        span=line.span(kstart, n),
+        span=line.span(kstart, len(t)),
         start_line=0,
         end_line=0,
         line=line,
         lo=kstart,
+        kw_end=k,
+        escape=escape,
     )
-    # flags: leading `--name[=value]` words
-    words = split_words(line, k, n, escape)
+
+
+def parse_arguments(instr: Instruction) -> Arguments:
+    """Tokenise an instruction's flags and arguments (called lazily by the model)."""
+    line = instr.line
+    escape = instr.escape
+    t = line.text
+    n = len(t)
+    words = split_words(line, instr.kw_end, n, escape)
+    flags: list[Flag] = []
     idx = 0
     while idx < len(words):
         w = words[idx]
-        if not w.raw.startswith("--") or (w.quoted and w.raw[:2] != "--"):
+        if not w.raw.startswith("--"):
             break
         if w.raw == "--":
             idx += 1
@@ -242,35 +253,27 @@ def _parse_instruction(line: LogicalLine, lo: int, escape: str) -> Instruction:
         body = w.raw[2:]
         if "=" in body:
             name, value = body.split("=", 1)
-            nlo = w.lo
             nhi = w.lo + 2 + len(name)
             vspan: Span | None = line.span(nhi + 1, w.hi)
             fval: str | None = _unquote(value, escape)
         else:
             name, fval = body, None
-            nlo, nhi = w.lo, w.hi
+            nhi = w.hi
             vspan = None
-        instr.flags.append(Flag(name.lower(), fval, w.span, line.span(nlo, nhi), vspan))
+        flags.append(Flag(name.lower(), fval, w.span, line.span(w.lo, nhi), vspan))
         idx += 1
     rest = words[idx:]
+    end = _rstrip_end(t, n)
+    args_lo = rest[0].lo if rest else end
     if instr.keyword == "ONBUILD" and rest:
-        args_lo = rest[0].lo
-        instr.args_lo, instr.args_hi = args_lo, _rstrip_end(t, n)
         sub = _parse_instruction(line, args_lo, escape)
-        instr.sub = sub
-        instr.words = rest
-        return instr
-    if rest:
-        instr.args_lo = rest[0].lo
-        instr.args_hi = _rstrip_end(t, n)
-    else:
-        instr.args_lo = instr.args_hi = _rstrip_end(t, n)
-    instr.words = rest
-    args = t[instr.args_lo : instr.args_hi]
-    if args.startswith("[") and args.endswith("]"):
-        instr.json_like = True
-        instr.exec_form = _scan_json_array(line, instr.args_lo, instr.args_hi)
-    return instr
+        sub.start_line, sub.end_line = instr.start_line, instr.end_line
+        sub.stage = instr.stage
+        return Arguments(flags, rest, args_lo, end, None, False, sub)
+    args = t[args_lo:end]
+    json_like = args.startswith("[") and args.endswith("]")
+    exec_form = _scan_json_array(line, args_lo, end) if json_like else None
+    return Arguments(flags, rest, args_lo, end, exec_form, json_like, None)
 
 
 def _rstrip_end(t: str, n: int) -> int:
@@ -314,6 +317,11 @@ def split_words(line: LogicalLine, lo: int, hi: int, escape: str = "\\") -> list
     """Split logical ``[lo, hi)`` into whitespace-separated words, honouring quotes."""
     t = line.text
     words: list[Word] = []
+    seg = t[lo:hi]
+    if "'" not in seg and '"' not in seg and escape not in seg:
+        for m in _WORD.finditer(t, lo, hi):
+            words.append(Word(m.group(0), m.group(0), m.start(), m.end(), line))
+        return words
     i = lo
     while i < hi:
         while i < hi and t[i] in _WS:
@@ -343,7 +351,7 @@ def split_words(line: LogicalLine, lo: int, hi: int, escape: str = "\\") -> list
         raw = t[start:i]
         words.append(
             Word(raw, _unquote(raw, escape) if quoted or escape in raw else raw, start, i,
-                 line.span(start, i), quoted)
+                 line, quoted)
         )
     return words
 

@@ -68,7 +68,7 @@ def check(ctx: DockerfileContext) -> None:
             ctx.report(ins.keyword_span,
                        f"`{ins.keyword}` before the first `FROM`: only `ARG` may come before it")
         _check_instruction(ctx, ins)
-        if ins.sub is not None:
+        if ins.keyword == "ONBUILD" and ins.sub is not None:
             sub = ins.sub
             if sub.keyword in ("FROM", "ONBUILD", "MAINTAINER"):
                 ctx.report(sub.keyword_span, f"`ONBUILD {sub.keyword}` is not allowed")
@@ -103,10 +103,14 @@ def _check_instruction(ctx: DockerfileContext, ins: Instruction) -> None:
         ):
             ctx.report(f.value_span or f.span, f"`--{f.name}` takes true or false")
     has_body = bool(ins.heredocs)
-    nargs = len(ins.exec_form) if ins.exec_form is not None else len(ins.words)
     need = _MIN_ARGS.get(kw, 0)
     if kw in ("COPY", "ADD") and has_body:
         need = 1
+    if need == 1 and kw not in ("FROM", "SHELL") and ins.rest and not ins.has_flags:
+        need = 0  # has an argument: no need to tokenise it
+    nargs = 0
+    if need or kw in ("FROM", "SHELL"):
+        nargs = len(ins.exec_form) if ins.exec_form is not None else len(ins.words)
     if kw == "FROM" and nargs == 0:
         ctx.report(ins.keyword_span, "`FROM` without an image")
     elif kw == "FROM" and nargs not in (1, 3):
