@@ -32,7 +32,7 @@ def test_heredoc_body_is_shell_with_exact_ranges() -> None:
     scripts = run_scripts(ins)
     body = scripts[-1]
     assert body.from_heredoc is not None
-    apk = [c for c in body.commands if c.name == "apk"][0]
+    apk = next(c for c in body.commands if c.name == "apk")
     assert [w.value for w in apk.words] == ["apk", "add", "--no-cache", "curl"]
     w = apk.words[2]
     assert text[w.span.start : w.span.end] == "--no-cache"

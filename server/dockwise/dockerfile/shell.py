@@ -42,7 +42,7 @@ class Command:
     redirects: list[ShellWord] = field(default_factory=list)
     op_before: str = ""  # "", "&&", "||", ";", "|", "&", "\n"
     op_after: str = ""
-    span: Span = Span(0, 0)
+    span: Span = field(default_factory=lambda: Span(0, 0))
 
     @property
     def name(self) -> str:
