@@ -57,6 +57,7 @@ def test_json_sorted_and_unique(tmp_path: Path, capsys: pytest.CaptureFixture[st
     for name in ("b.Dockerfile", "a.Dockerfile"):
         (tmp_path / name).write_text("FORM x\nFROM\nFROM a\nWORKDIR\n")
     rc, out, _ = run(capsys, str(tmp_path), "--format", "json", "--select", "DF001")
+    assert rc == 1
     data = json.loads(out)
     keys = [(d["path"], d["range"]["start"]["line"], d["range"]["start"]["column"], d["code"]) for d in data]
     assert keys == sorted(keys)
@@ -111,6 +112,7 @@ def test_bad_inputs_answered(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     (tmp_path / "empty.Dockerfile").write_bytes(b"")
     (tmp_path / "huge.Dockerfile").write_text("FROM a\n" + "RUN echo hi\n" * 50_000)
     rc, out, err = run(capsys, str(tmp_path), "--format", "json", "--select", "DF001")
+    assert rc == 1
     assert "Traceback" not in err
     by = {Path(d["path"]).name: d for d in json.loads(out)}
     assert "binary file" in by["bin.Dockerfile"]["message"]
