@@ -125,6 +125,7 @@ def test_formats_render(project: Path, capsys: pytest.CaptureFixture[str]) -> No
     rc, out, _ = run(capsys, str(project), "--format", "github", "--select", "DF001")
     assert out.startswith(f"::error file={project / 'Dockerfile'},line=3,col=1,endLine=3,endColumn=5,title=DF001 syntax-error::")
     rc, out, _ = run(capsys, str(project), "--format", "checkstyle", "--select", "DF001")
+    assert rc == 1
     import xml.etree.ElementTree as ET
 
     root = ET.fromstring(out)
@@ -134,6 +135,7 @@ def test_formats_render(project: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 def test_sarif_structure(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, _ = run(capsys, str(project), "--format", "sarif", "--select", "DF001")
+    assert rc == 1
     doc = json.loads(out)
     assert doc["version"] == "2.1.0"
     run0 = doc["runs"][0]
@@ -151,6 +153,7 @@ def test_sarif_structure(project: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 def test_statistics(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, _ = run(capsys, str(project), "--select", "DF001", "--statistics")
+    assert rc == 1
     assert "     1  DF001  syntax-error" in out
 
 
@@ -163,7 +166,7 @@ def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_config_file_and_errors(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / ".dockwise.toml").write_text('ignore = ["DF001"]\n')
-    rc, out, _ = run(capsys, str(project / "Dockerfile"), "--select", "DF001")
+    rc, _, _ = run(capsys, str(project / "Dockerfile"), "--select", "DF001")
     # --select on the command line replaces the config's selection, ignore still applies
     assert rc == 0
     (project / ".dockwise.toml").write_text('selct = ["DF001"]\n')
@@ -176,6 +179,7 @@ def test_pyproject_config_nearest_wins(project: Path, capsys: pytest.CaptureFixt
     (project / "sub" / ".dockwise.toml").write_text("select = [\"DF001\"]\n")
     (project / "sub" / "Dockerfile").write_text("FORM x\n")
     rc, out, _ = run(capsys, str(project), "--format", "json")
+    assert rc == 1
     paths = {Path(d["path"]).relative_to(project).as_posix() for d in json.loads(out)}
     assert paths == {"sub/Dockerfile"}
 
@@ -184,6 +188,7 @@ def test_exclude(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / ".dockwise.toml").write_text('exclude = ["sub/"]\nselect = ["DF001"]\n')
     (project / "sub" / "Dockerfile").write_text("FORM x\n")
     rc, out, _ = run(capsys, str(project), "--format", "json")
+    assert rc == 1
     assert {Path(d["path"]).name for d in json.loads(out)} == {"Dockerfile"}
     assert all("sub" not in d["path"] for d in json.loads(out))
 
