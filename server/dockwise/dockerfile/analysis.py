@@ -134,6 +134,50 @@ class Analysis:
     def scope(self, instr: Instruction) -> Scope:
         return self.scopes.get(id(instr), {})
 
+    def shell_at(self, instr: Instruction) -> list[str] | None:
+        """The SHELL in effect for an instruction (None: the default `/bin/sh -c`)."""
+        stage = self.stage_of(instr)
+        if stage is None:
+            return None
+        for i, st in enumerate(self.chain(stage)):
+            for ins in reversed(st.instructions):
+                if i == 0 and ins.span.start >= instr.span.start:
+                    continue
+                if ins.keyword == "SHELL" and ins.exec_form:
+                    return [e.value for e in ins.exec_form]
+        return None
+
+    def is_windows(self, stage: Stage) -> bool:
+        """A Windows base image (servercore, nanoserver, `# escape=\``-style files)."""
+        base = self.root_base(stage)
+        name = base.expanded.lower() if base is not None else ""
+        return (
+            "windows" in name or "nanoserver" in name or "servercore" in name
+            or "ltsc20" in name or self.dockerfile.escape == "`"
+        )
+
+    def posix_shell(self, instr: Instruction) -> bool:
+        """Whether shell-form RUN/CMD text of this instruction is POSIX shell code."""
+        shell = self.shell_at(instr)
+        if shell:
+            prog = shell[0].replace("\\", "/").rsplit("/", 1)[-1].lower()
+            return prog in ("sh", "bash", "ash", "dash", "zsh", "ksh", "busybox")
+        stage = self.stage_of(instr)
+        return stage is None or not self.is_windows(stage)
+
+    def os_family(self, stage: Stage) -> str:
+        """debian / alpine / rhel / distroless / scratch / unknown, through FROM chains."""
+        from dockwise.images.catalogue import catalogue
+
+        base = self.root_base(stage)
+        if base is None:
+            return "unknown"
+        if base.is_scratch:
+            return "scratch"
+        if base.unresolved_vars and not base.resolved.repository.strip("/:"):
+            return "unknown"
+        return catalogue().os_family_of(base.resolved.canonical, base.resolved.tag)
+
 
 def stage_refs(ins: Instruction) -> list[str]:
     """`--from=` values and `--mount=…,from=…` values of an instruction."""
