@@ -1,0 +1,2 @@
+"""Compose files: YAML nodes with exact ranges, Compose's scalar reading, interpolation,
+project resolution."""
