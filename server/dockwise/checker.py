@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,7 +16,12 @@ from typing import Any
 
 from dockwise.config import Settings, settings_for
 from dockwise.documents import COMPOSE, DOCKERFILE, is_compose_name, is_dockerfile_name
-from dockwise.lint.engine import LintResult, lint_dockerfile_bytes, lint_dockerfile_text
+from dockwise.lint.engine import (
+    lint_compose_bytes,
+    lint_compose_text,
+    lint_dockerfile_bytes,
+    lint_dockerfile_text,
+)
 from dockwise.lint.fixes import fix_to_fixpoint
 from dockwise.lint.types import Violation
 
@@ -33,6 +39,7 @@ class Job:
     unsafe: bool = False
     diff: bool = False
     data: bytes | None = None  # stdin content
+    project_directory: str | None = None
 
 
 @dataclass
@@ -70,7 +77,7 @@ def discover(root: Path, settings_exclude: list[str], base: Path | None) -> Iter
                     continue
             if is_dockerfile_name(name):
                 yield p, DOCKERFILE
-            elif is_compose_name(name):
+            elif is_compose_name(name) or (name.endswith((".yml", ".yaml")) and looks_like_compose(p)):
                 yield p, COMPOSE
         if spec is not None:
             keep = []
@@ -82,6 +89,19 @@ def discover(root: Path, settings_exclude: list[str], base: Path | None) -> Iter
                 if not spec.match_file(rel + "/"):
                     keep.append(d)
             dirnames[:] = keep
+
+
+_COMPOSE_TOP = re.compile(rb"(?m)^(?:services|include)[ \t]*:")
+
+
+def looks_like_compose(path: Path) -> bool:
+    """A YAML file whose top level has `services:` or `include:` (cheap pre-check)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(256 * 1024)
+    except OSError:
+        return False
+    return bool(_COMPOSE_TOP.search(head))
 
 
 def file_settings(job: Job) -> Settings:
@@ -97,24 +117,37 @@ def file_settings(job: Job) -> Settings:
 
 def run_job(job: Job) -> FileOutcome:
     """Lint (and optionally fix) one file. Never raises for bad input."""
-    if job.kind == COMPOSE:
-        return FileOutcome(job.path, None, [], note="Compose checks are not implemented yet; skipped")
     settings = file_settings(job)
     path = Path(job.path)
+    compose = job.kind == COMPOSE
     try:
         data = job.data if job.data is not None else path.read_bytes()
     except OSError as e:
         from dockwise.lint.engine import decode_failure
 
-        failed = decode_failure(path, f"cannot read this file: {e.strerror or e}")
+        failed = decode_failure(path, f"cannot read this file: {e.strerror or e}",
+                                code="DC001" if compose else "DF001")
         return FileOutcome(job.path, None, failed.violations)
-    res: LintResult = lint_dockerfile_bytes(data, path, settings)
+    project_dir = Path(job.project_directory) if job.project_directory else None
+    if compose:
+        from dockwise.compose.project import is_compose_document
+        from dockwise.compose.yaml_model import load
+
+        res = lint_compose_bytes(data, path, settings, project_directory=project_dir)
+        if (res.text is not None and not res.violations and not is_compose_name(path)
+                and not is_compose_document(load(res.text))):
+            return FileOutcome(job.path, res.text, [],
+                               note="not a Compose file (no top-level `services` or `include`); skipped")
+    else:
+        res = lint_dockerfile_bytes(data, path, settings)
     out = FileOutcome(job.path, res.text, res.violations, encoding=res.encoding,
                       internal_errors=res.internal_errors)
     if res.text is None or not (job.fix or job.diff):
         return out
 
     def lint(t: str) -> list[Violation]:
+        if compose:
+            return lint_compose_text(t, path, settings, project_directory=project_dir).violations
         return lint_dockerfile_text(t, path, settings).violations
 
     directory = path.parent

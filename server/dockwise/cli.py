@@ -125,7 +125,8 @@ def _check(args: argparse.Namespace) -> int:
     paths = args.paths or ["."]
     jobs: list[Job] = []
     common = {"overrides": overrides, "config": args.config, "fix": args.fix,
-              "unsafe": args.unsafe_fixes, "diff": args.diff}
+              "unsafe": args.unsafe_fixes, "diff": args.diff,
+              "project_directory": args.project_directory}
     try:
         for raw in paths:
             if raw == "-":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -131,7 +131,7 @@ def _postprocess(
             continue
         seen.add(key)
         out.append(v)
-    out.extend(_unknown_pragma_ids(sup.pragmas, settings))
+    out.extend(_unknown_pragma_ids(sup.pragmas, settings, "DF001"))
     overrides = settings.severity_overrides
     for v in out:
         if v.code in overrides:
@@ -140,13 +140,14 @@ def _postprocess(
     return out
 
 
-def _unknown_pragma_ids(pragmas: Iterable[Any], settings: Settings) -> list[Violation]:
+def _unknown_pragma_ids(pragmas: Iterable[Any], settings: Settings, code: str) -> list[Violation]:
+    """Unknown rule ids in dockwise pragmas, reported under ``code`` (DF001 / DC001)."""
     rules = all_rules()
     names = {r.meta.name for r in rules.values()}
-    meta = rules["DF001"].meta if "DF001" in rules else None
     out: list[Violation] = []
-    if meta is None or "DF001" not in settings.enabled_codes:
+    if code not in rules or code not in settings.enabled_codes:
         return out
+    meta = rules[code].meta
     for p in pragmas:
         if p.kind != "dockwise":
             continue
@@ -175,5 +176,165 @@ def lint_dockerfile_bytes(
     except DecodeError as e:
         return decode_failure(path, f"cannot read this Dockerfile: {e}")
     res = lint_dockerfile_text(dec.text, path, settings, compose_targets=compose_targets)
+    res.encoding = dec.encoding
+    return res
+
+
+# ---------------------------------------------------------------------------------------
+# Compose
+
+
+class ComposeContext:
+    """What a Compose rule sees: this file's YAML nodes, the resolved project, settings."""
+
+    def __init__(self, file: Any, project: Any, settings: Settings,
+                 open_documents: Mapping[Path, str] | None = None) -> None:
+        from dockwise.compose.service import services
+
+        self.file = file
+        self.project = project
+        self.path: Path | None = file.path
+        self.text: str = file.text
+        self.doc = file.doc
+        self.root = file.doc.root
+        self.settings = settings
+        self.open_documents = open_documents
+        self.services = services(self.root)
+        self.violations: list[Violation] = []
+        self._meta: RuleMeta | None = None
+
+    @property
+    def images(self) -> Catalogue:
+        from dockwise.images.catalogue import catalogue
+
+        return catalogue()
+
+    def option(self, name: str, default: Any) -> Any:
+        assert self._meta is not None
+        opts = self.settings.rule_options.get(self._meta.code) or self.settings.rule_options.get(
+            self._meta.name, {})
+        return opts.get(name, default)
+
+    def read_text(self, path: Path) -> str | None:
+        """A file's text: the editor's unsaved buffer when there is one, else the disk."""
+        if self.open_documents is not None:
+            t = self.open_documents.get(path.resolve())
+            if t is not None:
+                return t
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def span(self, node: Any) -> Span:
+        from dockwise.compose.yaml_model import span_of
+
+        return span_of(node)
+
+    def report(
+        self,
+        where: Any,
+        message: str,
+        *,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+    ) -> None:
+        """Report at a YAML node or a Span; nodes outside this file are not reported."""
+        meta = self._meta
+        assert meta is not None, "report() outside a rule"
+        span = where if isinstance(where, Span) else self.span(where)
+        if span.end > len(self.text):
+            return
+        self.violations.append(Violation(meta.code, meta.name,
+                                         severity if severity is not None else meta.severity,
+                                         message, span, fix))
+
+
+def _yaml_key_ranges(root: Any, index: Any) -> Callable[[int], list[Span]]:
+    from dockwise.compose.yaml_model import MappingNode, SequenceNode, span_of
+
+    by_line: dict[int, list[Span]] = {}
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n is None or id(n) in seen:
+            continue
+        seen.add(id(n))
+        if isinstance(n, MappingNode):
+            for k, v in n.value:
+                line = k.start_mark.line
+                rng = [Span(k.start_mark.index, max(k.start_mark.index, v.end_mark.index))]
+                vs = span_of(v)
+                if not rng[0].start <= vs.start <= rng[0].end:
+                    rng.append(vs)  # an alias: the anchored node it stands for
+                by_line.setdefault(line, []).extend(rng)
+                stack.append(v)
+        elif isinstance(n, SequenceNode):
+            for item in n.value:
+                by_line.setdefault(item.start_mark.line, []).append(span_of(item))
+                stack.append(item)
+    return lambda line: by_line.get(line, [])
+
+
+def lint_compose_text(
+    text: str,
+    path: Path | None = None,
+    settings: Settings | None = None,
+    *,
+    project_directory: Path | None = None,
+    open_documents: Mapping[Path, str] | None = None,
+) -> LintResult:
+    from dockwise.compose.project import resolve_project
+    from dockwise.compose.yaml_model import load
+    from dockwise.lint.suppression import YamlFilter, parse_yaml_pragmas
+
+    settings = settings or Settings()
+    doc = load(text)
+    rules = all_rules()
+    if doc.error is not None:
+        name = rules["DC001"].meta.name if "DC001" in rules else "schema"
+        return LintResult([Violation("DC001", name, Severity.ERROR, doc.error.message,
+                                     doc.error.span)], text)
+    project = resolve_project(path, text, doc, project_directory=project_directory,
+                              compose_files=settings.compose_files, open_documents=open_documents)
+    me = next(f for f in project.files if f.text is text or (f.path == path and f.doc is doc))
+    ctx = ComposeContext(me, project, settings, open_documents)
+    errors: list[str] = []
+    for r in _rules(settings, "compose"):
+        ctx._meta = r.meta
+        try:
+            r.check(ctx)
+        except Exception:
+            errors.append(f"internal error in {r.meta.code} ({path}):\n{traceback.format_exc()}")
+    ctx._meta = None
+    pragmas = parse_yaml_pragmas(text, doc.index)
+    flt = YamlFilter(pragmas, doc.index, _yaml_key_ranges(doc.root, doc.index))
+    out: list[Violation] = []
+    seen: set[tuple[str, int, int, str]] = set()
+    for v in ctx.violations:
+        key = (v.code, v.span.start, v.span.end, v.message)
+        if key in seen or flt.suppressed(v.code, v.name, v.span):
+            continue
+        seen.add(key)
+        out.append(v)
+    out.extend(_unknown_pragma_ids(pragmas, settings, "DC001"))
+    overrides = settings.severity_overrides
+    for v in out:
+        if v.code in overrides:
+            v.severity = overrides[v.code]
+    out.sort(key=Violation.sort_key)
+    return LintResult(out, text, internal_errors=errors)
+
+
+def lint_compose_bytes(
+    data: bytes, path: Path | None = None, settings: Settings | None = None,
+    *, project_directory: Path | None = None,
+) -> LintResult:
+    try:
+        dec = decode(data)
+    except DecodeError as e:
+        return decode_failure(path, f"cannot read this Compose file: {e}", code="DC001")
+    res = lint_compose_text(dec.text, path, settings, project_directory=project_directory)
     res.encoding = dec.encoding
     return res

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from dockwise.dockerfile.model import Comment, Dockerfile
-from dockwise.text import Span
+from dockwise.text import LineIndex, Span
 
 _DW = re.compile(r"^dockwise\s*:\s*(ignore|ignore-file)\s*=\s*(.*)$", re.I)
 _HL = re.compile(r"^hadolint\s+(?:(global|stage)\s+)?ignore\s*=\s*(.*)$", re.I)
@@ -141,4 +141,82 @@ class Filter:
                 for p in self._next.get(idx, []):
                     if self._matches(p, code, name, equivalents):
                         return True
+        return False
+
+
+# ---------------------------------------------------------------------------------------
+# Compose (YAML) files: `# dockwise: ignore=…` on the line before a key, `ignore-file=`.
+
+_YAML_COMMENT = re.compile(r"^[ \t]*#[ \t]*(.*?)[ \t]*$")
+
+
+@dataclass(slots=True)
+class YamlPragma:
+    scope: str  # "next" | "file"
+    ids: list[tuple[str, Span]]
+    line: int
+    kind: str = "dockwise"
+
+
+def parse_yaml_pragmas(text: str, index: LineIndex) -> list[YamlPragma]:
+    out: list[YamlPragma] = []
+    if "dockwise" not in text:
+        return out
+    for line in range(index.line_count):
+        s = index.line_text(line)
+        if "dockwise" not in s:
+            continue
+        m = _YAML_COMMENT.match(s)
+        if not m:
+            continue
+        body = m.group(1)
+        dm = _DW.match(body)
+        if not dm:
+            continue
+        base = index.line_start(line) + m.start(1) + dm.start(2)
+        scope = "file" if dm.group(1).lower() == "ignore-file" else "next"
+        out.append(YamlPragma(scope, _ids(dm.group(2), base), line))
+    return out
+
+
+class YamlFilter:
+    """Suppress findings by YAML pragmas. ``ranges_for_line(line)`` gives the source ranges
+    a `next` pragma covers: the key on the following line with its value (and, when the
+    value is an alias, the anchored node it stands for)."""
+
+    def __init__(
+        self,
+        pragmas: list[YamlPragma],
+        index: LineIndex,
+        ranges_for_line: Callable[[int], list[Span]],
+    ) -> None:
+        self.pragmas = pragmas
+        self._ranges: list[tuple[Span, YamlPragma]] = []
+        text = index.text
+        for p in pragmas:
+            if p.scope != "next":
+                continue
+            line = p.line + 1
+            while line < index.line_count:
+                s = index.line_text(line).strip()
+                if s and not s.startswith("#"):
+                    break
+                line += 1
+            for sp in ranges_for_line(line):
+                self._ranges.append((sp, p))
+            if not ranges_for_line(line) and line < index.line_count:
+                self._ranges.append((Span(index.line_start(line), index.line_end(line)), p))
+        del text
+
+    @staticmethod
+    def _matches(p: YamlPragma, code: str, name: str) -> bool:
+        return any(i.upper() == code or i.lower() == name or i.lower() == "all" for i, _ in p.ids)
+
+    def suppressed(self, code: str, name: str, span: Span) -> bool:
+        for p in self.pragmas:
+            if p.scope == "file" and self._matches(p, code, name):
+                return True
+        for sp, p in self._ranges:
+            if sp.start <= span.start <= sp.end and self._matches(p, code, name):
+                return True
         return False

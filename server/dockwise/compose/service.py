@@ -1,0 +1,250 @@
+"""Normalised, range-keeping views of service attributes that have a short and a long
+syntax (ports, volumes, depends_on, environment, healthcheck test). Rules read these
+instead of re-parsing the YAML."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dockwise.compose.yaml_model import (
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    get,
+    mapping_items,
+    scalar_value,
+)
+
+
+@dataclass(slots=True)
+class Service:
+    name: str
+    key: ScalarNode
+    node: Node  # usually a MappingNode
+
+    def get(self, key: str) -> Node | None:
+        return get(self.node, key)
+
+
+def services(root: Node | None) -> list[Service]:
+    sec = get(root, "services")
+    if not isinstance(sec, MappingNode):
+        return []
+    return [Service(k.value, k, v) for k, v in mapping_items(sec) if isinstance(k, ScalarNode)]
+
+
+def text_of(node: Node | None, text: str) -> str | None:
+    """A scalar's value as a string (None for non-scalars and null)."""
+    if not isinstance(node, ScalarNode):
+        return None
+    v = scalar_value(node, text)
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return node.value if isinstance(v, (int, float)) else str(v)
+
+
+# -- ports ---------------------------------------------------------------------------------
+_PORT = re.compile(
+    r"^(?:(?P<ip>\[[^\]]*\]|[0-9.]+|[^:\[\]]*?):)??(?:(?P<host>[0-9${}A-Za-z_:-]*?):)?"
+    r"(?P<container>[0-9${}A-Za-z_-]+)(?:/(?P<proto>[a-zA-Z]+))?$"
+)
+
+
+@dataclass(slots=True)
+class Port:
+    node: Node  # the list item
+    host_ip: str | None
+    published: str | None  # "8080", "8080-8081", None (ephemeral)
+    target: str
+    protocol: str  # tcp / udp / sctp
+
+
+def ports(svc: Service, text: str) -> list[Port]:
+    seq = svc.get("ports")
+    out: list[Port] = []
+    if not isinstance(seq, SequenceNode):
+        return out
+    for item in seq.value:
+        if isinstance(item, ScalarNode):
+            s = text_of(item, text) or ""
+            p = parse_port(s)
+            if p is not None:
+                ip, pub, tgt, proto = p
+                out.append(Port(item, ip, pub, tgt, proto))
+        elif isinstance(item, MappingNode):
+            tgt = text_of(get(item, "target"), text) or ""
+            pub = text_of(get(item, "published"), text)
+            ip = text_of(get(item, "host_ip"), text)
+            proto = (text_of(get(item, "protocol"), text) or "tcp").lower()
+            out.append(Port(item, ip, pub or None, tgt, proto))
+    return out
+
+
+def parse_port(s: str) -> tuple[str | None, str | None, str, str] | None:
+    """`[ip:][host:]container[/proto]` -> (ip, published, target, protocol)."""
+    s = s.strip()
+    proto = "tcp"
+    if "/" in s:
+        s, proto = s.rsplit("/", 1)
+        proto = proto.lower()
+    ip: str | None = None
+    if s.startswith("["):
+        end = s.find("]")
+        if end < 0:
+            return None
+        ip = s[1:end]
+        s = s[end + 2 :] if s[end + 1 : end + 2] == ":" else s[end + 1 :]
+        parts = s.split(":")
+    else:
+        parts = s.split(":")
+        if len(parts) == 3:
+            ip = parts[0]
+            parts = parts[1:]
+    if len(parts) == 1:
+        return ip, None, parts[0], proto
+    if len(parts) == 2:
+        return ip, parts[0] or None, parts[1], proto
+    return None
+
+
+# -- volumes -------------------------------------------------------------------------------
+@dataclass(slots=True)
+class Mount:
+    node: Node  # the list item
+    type: str  # bind / volume / tmpfs / npipe / image / cluster
+    source: str | None  # host path or volume name
+    target: str | None
+    read_only: bool
+    short: bool
+
+
+def is_path_like(src: str) -> bool:
+    return src.startswith((".", "/", "~", "$")) or src[1:3] == ":\\" or src[1:3] == ":/"
+
+
+def volumes(svc: Service, text: str) -> list[Mount]:
+    seq = svc.get("volumes")
+    out: list[Mount] = []
+    if not isinstance(seq, SequenceNode):
+        return out
+    for item in seq.value:
+        if isinstance(item, ScalarNode):
+            s = text_of(item, text) or ""
+            parts = _split_volume(s)
+            if len(parts) == 1:
+                out.append(Mount(item, "volume", None, parts[0], False, True))
+                continue
+            src, tgt = parts[0], parts[1]
+            mode = parts[2] if len(parts) > 2 else ""
+            ro = "ro" in mode.split(",")
+            kind = "bind" if is_path_like(src) else "volume"
+            out.append(Mount(item, kind, src, tgt, ro, True))
+        elif isinstance(item, MappingNode):
+            kind = (text_of(get(item, "type"), text) or "volume").lower()
+            lsrc = text_of(get(item, "source"), text)
+            ltgt = text_of(get(item, "target"), text)
+            ro_node = get(item, "read_only")
+            ro = isinstance(ro_node, ScalarNode) and scalar_value(ro_node, text) is True
+            out.append(Mount(item, kind, lsrc, ltgt, ro, False))
+    return out
+
+
+def _split_volume(s: str) -> list[str]:
+    """Split `src:dst[:mode]`, keeping Windows drive letters (`C:\\x:/y`) together."""
+    parts: list[str] = []
+    cur = ""
+    i = 0
+    while i < len(s):
+        c = s[i]
+        if c == ":" and not (len(cur) == 1 and cur.isalpha() and s[i + 1 : i + 2] in ("\\", "/")):
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += c
+        i += 1
+    parts.append(cur)
+    return parts
+
+
+# -- depends_on ----------------------------------------------------------------------------
+@dataclass(slots=True)
+class Dependency:
+    name: str
+    node: Node  # the list item or the mapping key
+    condition: str  # service_started (default) / service_healthy / service_completed_successfully
+    required: bool
+    short: bool
+
+
+def depends_on(svc: Service, text: str) -> list[Dependency]:
+    dep = svc.get("depends_on")
+    out: list[Dependency] = []
+    if isinstance(dep, SequenceNode):
+        for item in dep.value:
+            name = text_of(item, text)
+            if name:
+                out.append(Dependency(name, item, "service_started", True, True))
+    elif isinstance(dep, MappingNode):
+        for k, v in mapping_items(dep):
+            if not isinstance(k, ScalarNode):
+                continue
+            cond = text_of(get(v, "condition"), text) or "service_started"
+            req_node = get(v, "required")
+            required = not (isinstance(req_node, ScalarNode) and scalar_value(req_node, text) is False)
+            out.append(Dependency(k.value, k, cond, required, False))
+    return out
+
+
+# -- environment ---------------------------------------------------------------------------
+@dataclass(slots=True)
+class EnvVar:
+    name: str
+    value: str | None  # None: passed through from the host (`- NAME` / `NAME:`)
+    node: Node  # the list item or the key
+    value_node: Node | None
+
+
+def environment(svc: Service, text: str) -> list[EnvVar]:
+    env = svc.get("environment")
+    out: list[EnvVar] = []
+    if isinstance(env, SequenceNode):
+        for item in env.value:
+            s = text_of(item, text)
+            if s is None:
+                continue
+            name, sep, val = s.partition("=")
+            out.append(EnvVar(name.strip(), val if sep else None, item, item))
+    elif isinstance(env, MappingNode):
+        for k, v in mapping_items(env):
+            if isinstance(k, ScalarNode):
+                out.append(EnvVar(k.value, text_of(v, text), k, v))
+    return out
+
+
+# -- healthcheck ---------------------------------------------------------------------------
+@dataclass(slots=True)
+class Healthcheck:
+    node: Node
+    test: list[str] | str | None
+    disabled: bool
+
+
+def healthcheck(svc: Service, text: str) -> Healthcheck | None:
+    hc = svc.get("healthcheck")
+    if not isinstance(hc, MappingNode):
+        return None
+    dis = get(hc, "disable")
+    disabled = isinstance(dis, ScalarNode) and scalar_value(dis, text) is True
+    t = get(hc, "test")
+    test: list[str] | str | None = None
+    if isinstance(t, SequenceNode):
+        test = [text_of(x, text) or "" for x in t.value]
+        if test and test[0].upper() == "NONE":
+            disabled = True
+    elif isinstance(t, ScalarNode):
+        test = text_of(t, text)
+    return Healthcheck(hc, test, disabled)
