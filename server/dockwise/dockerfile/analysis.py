@@ -148,7 +148,7 @@ class Analysis:
         return None
 
     def is_windows(self, stage: Stage) -> bool:
-        """A Windows base image (servercore, nanoserver, `# escape=\``-style files)."""
+        r"""A Windows base image (servercore, nanoserver, `# escape=\``-style files)."""
         base = self.root_base(stage)
         name = base.expanded.lower() if base is not None else ""
         return (

@@ -100,7 +100,10 @@ def scan(text: str) -> Dockerfile:
 
 
 def _continues(content: str, escape: str) -> bool:
-    return content.rstrip(_WS).endswith(escape)
+    # BuildKit's `([^\\])\\[ \t]*$|^\\[ \t]*$`: a line ending in two escape characters
+    # (`C:\\dir\\`) does not continue
+    c = content.rstrip(_WS)
+    return c.endswith(escape) and (len(c) == 1 or c[-2] != escape)
 
 
 def _read_instruction(

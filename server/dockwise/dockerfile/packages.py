@@ -1,0 +1,471 @@
+"""Package-manager invocations in RUN instructions, read through the shell model.
+
+``package_commands(ins)`` finds every apt-get/apt/apk/yum/dnf/microdnf/zypper/pip/uv/npm/
+gem command of a RUN (shell-form line, shell heredoc bodies, and exec form), with its
+subcommand, its options (values attached, short bundles like ``-qy`` split) and its
+operands, every word carrying its exact source span. ``installs(ins)`` keeps the installs.
+
+Helpers shared by the cache/size rules: :func:`mounts` (``RUN --mount`` options),
+:func:`removes` (an ``rm``/``find -delete`` of a directory), :func:`add_option_edit`
+(insert a flag after the subcommand) and :func:`append_edit` (append a command to the RUN:
+``&& …`` on a shell-form line, a new line in a heredoc body; never for exec form).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from dockwise.dockerfile.analysis import mount_options
+from dockwise.dockerfile.model import Dockerfile, Instruction
+from dockwise.dockerfile.shell import Command, Script, ShellWord, run_scripts, tokenize, unwrap
+from dockwise.lint.types import Edit
+from dockwise.text import Span
+
+#: manager -> ecosystem
+ECOSYSTEMS: dict[str, str] = {
+    "apt-get": "apt", "apt": "apt", "apk": "apk", "yum": "rpm", "dnf": "rpm",
+    "microdnf": "rpm", "zypper": "rpm", "pip": "pip", "uv": "pip", "npm": "npm", "gem": "gem",
+}
+
+# Options that take a value in the next word (when not written `--opt=value`).
+_VALUE_OPTS: dict[str, frozenset[str]] = {
+    "apt": frozenset({"-o", "--option", "-t", "--target-release", "--default-release", "-c",
+                      "--config-file", "-a", "--host-architecture", "-P", "--build-profiles"}),
+    "apk": frozenset({"-X", "--repository", "-t", "--virtual", "-p", "--root", "--arch",
+                      "--cache-dir", "--keys-dir", "--repositories-file", "--cache-max-age",
+                      "--timeout", "--progress-fd"}),
+    "rpm": frozenset({"-c", "--config", "-d", "--debuglevel", "-e", "--errorlevel",
+                      "--installroot", "--releasever", "--setopt", "--enablerepo",
+                      "--disablerepo", "--repo", "--repoid", "-x", "--exclude",
+                      "--disableplugin", "--enableplugin", "--color", "--destdir",
+                      "--downloaddir", "--comment", "--forcearch", "--rpmverbosity",
+                      "--repofrompath", "--advisory", "--bz", "--cve", "--sec-severity",
+                      "--secseverity", "--platform-id", "-R", "--root", "-D", "--reposd-dir",
+                      "-C", "--cache-dir", "--raw-cache-dir", "--solv-cache-dir",
+                      "--pkg-cache-dir", "-r", "--from", "--type", "-t"}),
+    "pip": frozenset({"-r", "--requirement", "-c", "--constraint", "-i", "--index-url",
+                      "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix",
+                      "--root", "-e", "--editable", "--trusted-host", "--platform",
+                      "--python-version", "--implementation", "--abi", "--only-binary",
+                      "--no-binary", "--progress-bar", "--src", "--upgrade-strategy",
+                      "--global-option", "--config-settings", "-C", "--config-setting",
+                      "--log", "--proxy", "--timeout", "--retries", "--cache-dir", "--python",
+                      "-p", "--exists-action", "--cert", "--client-cert", "--report",
+                      "--root-user-action", "--index", "--default-index", "--override",
+                      "--index-strategy", "--keyring-provider", "--resolution", "--prerelease",
+                      "--exclude-newer", "--reinstall-package", "--upgrade-package", "-P",
+                      "--python-platform", "--config-file", "--link-mode", "--no-build-package",
+                      "--build-constraint", "-b", "--extra", "--group", "--directory",
+                      "--project"}),
+    "npm": frozenset({"--prefix", "--registry", "--cache", "--omit", "--include", "--tag",
+                      "--userconfig", "-w", "--workspace", "--loglevel", "--install-strategy"}),
+    "gem": frozenset({"-v", "--version", "-i", "--install-dir", "-n", "--bindir", "-s",
+                      "--source", "-P", "--trust-policy", "--platform", "--build-root", "-g",
+                      "--file"}),
+}
+
+_ACTIONS: dict[str, dict[str, str]] = {
+    "apt": {"install": "install", "update": "update", "upgrade": "upgrade",
+            "dist-upgrade": "upgrade", "full-upgrade": "upgrade", "remove": "remove",
+            "purge": "remove", "autoremove": "autoremove", "clean": "clean",
+            "autoclean": "clean", "build-dep": "build-dep", "source": "source",
+            "download": "download", "reinstall": "install", "satisfy": "install"},
+    "apk": {"add": "install", "del": "remove", "update": "update", "upgrade": "upgrade",
+            "cache": "cache", "fix": "fix"},
+    "rpm": {"install": "install", "in": "install", "localinstall": "install",
+            "groupinstall": "install", "reinstall": "install", "update": "upgrade",
+            "upgrade": "upgrade", "up": "upgrade", "dist-upgrade": "upgrade", "dup": "upgrade",
+            "remove": "remove", "erase": "remove", "rm": "remove", "autoremove": "autoremove",
+            "clean": "clean", "cc": "clean", "makecache": "update", "refresh": "update",
+            "ref": "update", "group": "group", "groups": "group", "module": "module"},
+    "pip": {"install": "install", "uninstall": "remove", "download": "download",
+            "wheel": "wheel", "config": "config", "cache": "cache", "sync": "sync"},
+    "npm": {"install": "install", "i": "install", "add": "install", "in": "install",
+            "isntall": "install", "ci": "ci", "uninstall": "remove", "remove": "remove",
+            "rm": "remove", "un": "remove", "update": "upgrade", "cache": "cache"},
+    "gem": {"install": "install", "i": "install", "uninstall": "remove", "update": "upgrade"},
+}
+
+_RESERVED = frozenset({"then", "else", "do", "!", "if", "elif", "while", "until", "{", "("})
+_ASSIGN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_PIP = re.compile(r"pip(\d+(\.\d+)?)?$")
+_PYTHON = re.compile(r"python(\d+(\.\d+)?)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option: ``--yes``, ``-y`` (also one letter of a bundle like ``-qy``),
+    ``--virtual=.deps`` / ``--virtual .deps`` (value attached)."""
+
+    name: str  # with dashes: "-y", "--no-cache-dir"
+    value: str | None
+    word: ShellWord
+    value_word: ShellWord | None = None  # when the value is the following word
+    before_verb: bool = False  # a global option (`zypper -n install`, `pip --no-cache-dir install`)
+
+
+@dataclass(slots=True)
+class PackageCommand:
+    """A package-manager invocation, e.g. ``apt-get install -y --no-install-recommends curl``."""
+
+    manager: str  # apt-get, apt, apk, yum, dnf, microdnf, zypper, pip, uv, npm, gem
+    action: str  # normalised: install, update, upgrade, remove, clean, cache, ... ("" if none)
+    verbs: list[ShellWord]  # the subcommand word(s): [install], [pip, install], [group, install]
+    command: Command  # the unwrapped simple command (words[0] is the program)
+    script: Script | None  # None for exec form
+    options: list[Option] = field(default_factory=list)
+    packages: list[ShellWord] = field(default_factory=list)  # operands after the subcommand
+    exec_form: bool = False
+
+    @property
+    def ecosystem(self) -> str:
+        return ECOSYSTEMS[self.manager]
+
+    @property
+    def verb(self) -> ShellWord | None:
+        return self.verbs[-1] if self.verbs else None
+
+    @property
+    def span(self) -> Span:
+        """From the program to the subcommand (`apt-get install`, `python -m pip install`)."""
+        first = self.command.words[0].span
+        last = self.verbs[-1].span if self.verbs else first
+        return Span(first.start, max(first.end, last.end))
+
+    @property
+    def text(self) -> str:
+        """`apt-get install` as written (values, for messages)."""
+        return " ".join(w.value for w in self.command.words[: self._verb_end()])
+
+    def _verb_end(self) -> int:
+        if not self.verbs:
+            return 1
+        return next(i for i, w in enumerate(self.command.words) if w is self.verbs[-1]) + 1
+
+    def has_option(self, *names: str, before_verb: bool | None = None) -> bool:
+        return any(o.name in names and (before_verb is None or o.before_verb == before_verb)
+                   for o in self.options)
+
+    def option_values(self, *names: str) -> list[str]:
+        return [o.value for o in self.options if o.name in names and o.value is not None]
+
+
+def _strip(cmd: Command) -> Command:
+    """Drop leading shell reserved words and assignments (`then X=1 apt-get …`), then
+    wrappers (`sudo`, `env`, `xargs` …)."""
+    words = cmd.words
+    k = 0
+    while k < len(words) and not words[k].quoted and (
+        words[k].raw in _RESERVED or (k > 0 and _ASSIGN.match(words[k].raw))
+    ):
+        k += 1
+    if k:
+        cmd = Command(words[k:], cmd.assignments, cmd.redirects, cmd.op_before, cmd.op_after,
+                      cmd.span)
+    return unwrap(cmd)
+
+
+def _identify(words: list[ShellWord]) -> tuple[str, int] | None:
+    """(manager, index of the first word after the program part) for a command."""
+    if not words:
+        return None
+    name = words[0].value.rsplit("/", 1)[-1]
+    if name in ("apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper", "npm", "gem"):
+        return name, 1
+    if name == "dnf5":
+        return "dnf", 1
+    if _PIP.match(name):
+        return "pip", 1
+    if name == "uv":
+        return "uv", 1
+    if _PYTHON.match(name):
+        # python [-u -I …] -m pip
+        for i in range(1, len(words) - 1):
+            v = words[i].value
+            if v == "-m":
+                return ("pip", i + 2) if _PIP.match(words[i + 1].value) else None
+            if v == "-mpip":
+                return "pip", i + 1
+            if not v.startswith("-"):
+                return None
+    return None
+
+
+def _parse(cmd: Command, script: Script | None, exec_form: bool) -> PackageCommand | None:
+    words = cmd.words
+    ident = _identify(words)
+    if ident is None:
+        return None
+    manager, i = ident
+    eco = ECOSYSTEMS[manager]
+    table = _ACTIONS[eco]
+    value_opts = _VALUE_OPTS[eco]
+    options: list[Option] = []
+    operands: list[ShellWord] = []
+    verbs: list[ShellWord] = []
+    action = ""
+    need_pip = manager == "uv"  # `uv [global options] pip install`
+    n = len(words)
+    end_of_options = False
+    while i < n:
+        w = words[i]
+        v = w.value
+        if not end_of_options and v == "--":
+            end_of_options = True
+            i += 1
+            continue
+        if not end_of_options and v.startswith("-") and len(v) > 1 and not w.quoted:
+            before = not verbs or need_pip
+            if v.startswith("--"):
+                name, sep, val = v.partition("=")
+                if sep:
+                    options.append(Option(name, val, w, None, before))
+                elif name in value_opts and i + 1 < n:
+                    options.append(Option(name, words[i + 1].value, w, words[i + 1], before))
+                    i += 1
+                else:
+                    options.append(Option(name, None, w, None, before))
+            else:
+                # short options, possibly bundled; a value option takes the rest or next word
+                letters = v[1:]
+                for j, ch in enumerate(letters):
+                    name = "-" + ch
+                    if name in value_opts:
+                        rest = letters[j + 1 :].lstrip("=")
+                        if rest:
+                            options.append(Option(name, rest, w, None, before))
+                        elif i + 1 < n:
+                            options.append(Option(name, words[i + 1].value, w, words[i + 1],
+                                                  before))
+                            i += 1
+                        else:
+                            options.append(Option(name, None, w, None, before))
+                        break
+                    options.append(Option(name, None, w, None, before))
+            i += 1
+            continue
+        if need_pip:
+            if v != "pip":
+                return None
+            verbs.append(w)
+            need_pip = False
+            i += 1
+            continue
+        if not action:
+            act = table.get(v)
+            if act is None:
+                return None  # `apt-get moo`, `pip freeze`, `npm run build`, …
+            verbs.append(w)
+            action = act
+            if act in ("group", "module") and i + 1 < n:
+                sub = words[i + 1].value
+                if sub in table:
+                    verbs.append(words[i + 1])
+                    action = table[sub] if table[sub] != "group" else "install"
+                    i += 1
+            i += 1
+            continue
+        operands.append(w)
+        i += 1
+    if not action:
+        return None
+    return PackageCommand(manager, action, verbs, cmd, script, options, operands, exec_form)
+
+
+def _exec_script(ins: Instruction) -> tuple[list[Command], Script | None]:
+    """Exec form: the array as one command; `["sh", "-c", "…"]` as shell code when the
+    string's source text is the plain JSON string (no escapes), so spans stay exact."""
+    elems = ins.exec_form or []
+    if not elems:
+        return [], None
+    src = ins.line
+    text_of = ins.line  # noqa: F841 - spans come from the elements
+    del src, text_of
+    first = elems[0].value.rsplit("/", 1)[-1]
+    if first in ("sh", "bash", "ash", "dash") and len(elems) >= 3 and elems[1].value in (
+        "-c", "-ec", "-ce", "-exc", "-xec", "-euc", "-eux", "-euxc", "-lc", "-xc", "-ex"
+    ):
+        el = elems[2]
+        base = el.span.start + 1
+
+        def to_src(a: int, b: int, base: int = base) -> Span:
+            return Span(base + a, base + b)
+
+        code = el.value
+        if el.span.end - el.span.start == len(code) + 2:
+            return tokenize(code, to_src, "\\"), None
+        return [], None
+    words = [ShellWord(e.value, e.value, 0, 0, e.span, True) for e in elems]
+    return [Command(words, span=Span(elems[0].span.start, elems[-1].span.end))], None
+
+
+def raw_commands(ins: Instruction) -> Iterator[tuple[Script | None, Command]]:
+    """Every simple command of a RUN (shell line, shell heredoc bodies, exec form),
+    reserved words and wrappers dropped. Script is None for exec form."""
+    if ins.keyword != "RUN":
+        return
+    if ins.exec_form is not None:
+        cmds, _ = _exec_script(ins)
+        for c in cmds:
+            yield None, _strip(c)
+        return
+    for s in run_scripts(ins):
+        for c in s.commands:
+            yield s, _strip(c)
+
+
+def package_commands(ins: Instruction) -> list[PackageCommand]:
+    """Package-manager commands of a RUN, in order."""
+    out: list[PackageCommand] = []
+    exec_form = ins.keyword == "RUN" and ins.exec_form is not None
+    for script, cmd in raw_commands(ins):
+        pc = _parse(cmd, script, exec_form)
+        if pc is not None:
+            out.append(pc)
+    return out
+
+
+def installs(ins: Instruction, *managers: str) -> list[PackageCommand]:
+    """The install commands of a RUN (optionally only of the given managers)."""
+    return [pc for pc in package_commands(ins)
+            if pc.action == "install" and (not managers or pc.manager in managers)]
+
+
+Install = PackageCommand
+
+
+def run_instructions(df: Dockerfile, *needles: str) -> Iterator[Instruction]:
+    """RUN instructions (ONBUILD RUN included) whose text mentions one of ``needles``
+    (a cheap pre-filter before tokenising; heredoc bodies are searched too)."""
+    for ins in df.instructions:
+        kw = ins.keyword
+        if kw == "ONBUILD":
+            rest = ins.rest
+            if not rest[:3].upper() == "RUN":
+                continue
+            if needles and not any(n in rest for n in needles):
+                continue
+            sub = ins.sub
+            if sub is not None and sub.keyword == "RUN":
+                yield sub
+            continue
+        if kw != "RUN":
+            continue
+        if needles:
+            rest = ins.rest
+            if not any(n in rest for n in needles) and not any(
+                n in h.body for h in ins.heredocs for n in needles
+            ):
+                continue
+        yield ins
+
+
+# -- mounts and removals ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mount:
+    type: str  # bind (default), cache, tmpfs, secret, ssh
+    target: str  # normalised: no trailing slash
+    options: dict[str, str]
+    span: Span
+
+    def covers(self, path: str) -> bool:
+        """The mount target is ``path`` or one of its parents."""
+        t = self.target
+        if not t:
+            return False
+        return path == t or path.startswith(t.rstrip("/") + "/")
+
+
+def mounts(ins: Instruction) -> list[Mount]:
+    out: list[Mount] = []
+    if not ins.has_flags:
+        return out
+    for f in ins.flags_named("mount"):
+        opts = mount_options(f.value or "")
+        target = opts.get("target") or opts.get("dst") or opts.get("destination") or ""
+        if target != "/":
+            target = target.rstrip("/")
+        out.append(Mount(opts.get("type", "bind"), target, opts, f.span))
+    return out
+
+
+def cache_mounted(ins: Instruction, *paths: str) -> bool:
+    """A cache (or tmpfs) mount on one of ``paths`` or a parent of it."""
+    return any(m.type in ("cache", "tmpfs") and m.covers(p) for m in mounts(ins) for p in paths)
+
+
+def _under(operand: str, directory: str) -> bool:
+    """`rm` operand ``operand`` removes the contents of ``directory`` (or more)."""
+    p = operand
+    while p.endswith("/*") or p.endswith("/"):
+        p = p[:-2] if p.endswith("/*") else p[:-1]
+    if p.endswith("*"):
+        return False
+    return directory == p or directory.startswith(p + "/") if p else False
+
+
+def removes(cmds: Iterable[tuple[Script | None, Command]], *directories: str) -> bool:
+    """Some `rm -r`/`find … -delete` removes the contents of one of ``directories``."""
+    for _, c in cmds:
+        if not c.words:
+            continue
+        name = c.name
+        if name == "rm":
+            ops = [w.value for w in c.words[1:] if not w.value.startswith("-")]
+            if any(_under(o, d) for o in ops for d in directories):
+                return True
+        elif name == "find" and len(c.words) > 1:
+            root = c.words[1].value
+            if (c.has_arg("-delete") or c.has_arg("-exec")) and any(
+                _under(root, d) for d in directories
+            ):
+                return True
+    return False
+
+
+# -- edits ------------------------------------------------------------------------------
+
+
+def add_option_edit(pc: PackageCommand, option: str) -> Edit | None:
+    """Insert ``option`` right after the subcommand (`install` → `install -y`)."""
+    verb = pc.verb
+    if verb is None:
+        return None
+    at = verb.span.end
+    if pc.exec_form and pc.script is None:
+        return Edit(Span(at, at), f', "{option}"')
+    return Edit(Span(at, at), f" {option}")
+
+
+def append_edit(ins: Instruction, script: Script | None, command: str) -> Edit | None:
+    """Append ``command`` to the RUN after the code of ``script``: ` && command` at the
+    end of the last command of a shell-form line, a new line at the end of a heredoc
+    body. None for exec form or when the code ends in a background `&`."""
+    if script is None or ins.exec_form is not None or not script.commands:
+        return None
+    last = script.commands[-1]
+    if last.op_after == "&":
+        return None
+    if script.from_heredoc is not None:
+        body = script.text
+        end = len(body.rstrip())
+        if end == 0:
+            return None
+        if body[:end].endswith("\\"):
+            return None
+        # keep the indentation of the body's last line
+        line_start = body.rfind("\n", 0, end) + 1
+        indent = body[line_start:end][: len(body[line_start:end]) - len(body[line_start:end].lstrip(" \t"))]
+        sp = script.span(end, end)
+        return Edit(sp, "\n" + indent + command)
+    if not last.words and not last.redirects:
+        return None
+    return Edit(Span(last.span.end, last.span.end), f" && {command}")
+
+
+def words_text(words: Iterable[ShellWord]) -> str:
+    return " ".join(w.value for w in words)

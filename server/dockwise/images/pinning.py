@@ -1,0 +1,139 @@
+"""Pinning image references: the one function behind the DF201/DF202/DF203 and DC101 fixes.
+
+:func:`pin_reference` turns a reference that floats (no tag, ``latest``, ``lts``, a bare
+variant such as ``slim``) into one that names a version, keeping the variant and the
+spelling of the name (registry, ``library/``, case) exactly as written:
+
+- ``python`` / ``python:latest`` -> ``python:<pin_default>``
+- ``python:slim`` -> ``python:<pin_default>-slim``; ``node:lts-alpine`` -> ``node:24-alpine``
+
+Offline (the default) the version comes from the image catalogue's current tags. A
+:class:`RegistryLookup` (registry lookup on; the registry client plugs in here) is asked
+first for the version tag whose digest equals the moving tag's, and for the index
+(multi-platform) digest when ``digest=True`` — which also pins references whose tag is
+already a version (DF203). Every :class:`Pin` carries the exact text it writes and a
+title that says so ("Pin `python:latest` to `python:3.14`").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from dockwise.dockerfile.imageref import parse_reference
+
+if TYPE_CHECKING:
+    from dockwise.images.catalogue import Catalogue, ImageFamily
+
+
+class RegistryLookup(Protocol):
+    """What pinning needs from a registry (implemented by the registry client)."""
+
+    def version_tag(self, reference: str) -> str | None:
+        """For a reference with a moving tag (``python:latest``, ``node:lts-alpine``):
+        the version tag of the same repository whose digest equals the moving tag's
+        (the most specific one), or None when none is found."""
+        ...
+
+    def index_digest(self, reference: str) -> str | None:
+        """The digest (``sha256:…``) of the reference's index / manifest list, or of its
+        manifest when the image is single-platform; None when it cannot be resolved."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Pin:
+    """A pinned reference: ``original`` as written becomes ``reference``."""
+
+    original: str  # the reference text as given
+    reference: str  # the full new reference text
+    name: str  # the name part as written (registry and repository, no tag)
+    tag: str | None  # the new tag (None: the digest alone pins it)
+    digest: str | None  # the new digest (``sha256:…``) or None
+    source: Literal["catalogue", "registry"]
+
+    @property
+    def title(self) -> str:
+        """The code-action title: what is written, exactly."""
+        return f"Pin `{self.original}` to `{self.reference}`"
+
+    @property
+    def tag_changed(self) -> bool:
+        return self.tag is not None and self.reference != self.original
+
+
+def is_moving_tag(ref: str, catalogue: Catalogue) -> bool:
+    """Whether a (variable-free) reference floats: no tag and no digest, or a moving tag
+    (``latest``; a catalogue family's moving words and bare variants; for images outside
+    the catalogue, the catalogue's global moving words). A digest pins any tag."""
+    parts = parse_reference(ref)
+    if parts.digest:
+        return False
+    if not parts.tag:
+        return True
+    fam = catalogue.family(parts.canonical)
+    if fam is not None:
+        return fam.is_moving(parts.tag)
+    return parts.tag.lower() in catalogue.moving_tags
+
+
+def _catalogue_tag(fam: ImageFamily, tag: str | None) -> str | None:
+    if tag and not fam.is_moving(tag):
+        return None
+    new = fam.pin(tag)
+    if not new or (tag is not None and new == tag):
+        return None
+    return new
+
+
+def pin_reference(
+    ref: str,
+    catalogue: Catalogue,
+    *,
+    lookup: RegistryLookup | None = None,
+    digest: bool = False,
+) -> Pin | None:
+    """Pin a variable-free image reference; None when there is nothing to pin or no
+    source knows what to pin it to.
+
+    Without ``digest``: a floating reference gets a version tag (registry lookup first,
+    then the catalogue, keeping the variant). With ``digest`` (needs ``lookup``): the
+    reference, after any tag pinning, also gets ``@sha256:…`` of its index; references
+    that already carry a digest are left alone.
+    """
+    text = ref.strip()
+    if not text or "$" in text or text.lower() == "scratch":
+        return None
+    parts = parse_reference(text)
+    if not parts.repository or parts.digest:
+        return None
+    name = text[: parts.name_range[1]]
+    old_tag = parts.tag
+    new_tag: str | None = None
+    source: Literal["catalogue", "registry"] = "catalogue"
+    if is_moving_tag(text, catalogue):
+        if lookup is not None:
+            found = lookup.version_tag(text if old_tag else f"{name}:latest")
+            if found and found != old_tag:
+                new_tag, source = found, "registry"
+        if new_tag is None:
+            fam = catalogue.family(parts.canonical)
+            if fam is not None:
+                new_tag = _catalogue_tag(fam, old_tag)
+    tag = new_tag or old_tag
+    new_digest: str | None = None
+    if digest and lookup is not None:
+        new_digest = lookup.index_digest(f"{name}:{tag or 'latest'}")
+        if new_digest:
+            source = "registry"
+    if new_tag is None and new_digest is None:
+        return None
+    reference = name + (f":{tag}" if tag else "") + (f"@{new_digest}" if new_digest else "")
+    return Pin(
+        original=text,
+        reference=reference,
+        name=name,
+        tag=tag,
+        digest=new_digest,
+        source=source,
+    )
