@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from dockwise.dockerfile.analysis import mount_options
 from dockwise.dockerfile.model import Dockerfile, Instruction
 from dockwise.dockerfile.shell import Command, Script, ShellWord, run_scripts, tokenize, unwrap
-from dockwise.lint.types import Edit
 from dockwise.text import Span
 
 #: manager -> ecosystem
@@ -275,18 +274,15 @@ def _parse(cmd: Command, script: Script | None, exec_form: bool) -> PackageComma
 
 
 def _exec_script(ins: Instruction) -> tuple[list[Command], Script | None]:
-    """Exec form: the array as one command; `["sh", "-c", "…"]` as shell code when the
-    string's source text is the plain JSON string (no escapes), so spans stay exact."""
+    """Exec form: the array as one command (no script); `["sh", "-c", "…"]` as shell code
+    when the string's source text is the plain JSON string (no escapes), so spans stay exact."""
     elems = ins.exec_form or []
     if not elems:
         return [], None
-    src = ins.line
-    text_of = ins.line  # noqa: F841 - spans come from the elements
-    del src, text_of
     first = elems[0].value.rsplit("/", 1)[-1]
-    if first in ("sh", "bash", "ash", "dash") and len(elems) >= 3 and elems[1].value in (
-        "-c", "-ec", "-ce", "-exc", "-xec", "-euc", "-eux", "-euxc", "-lc", "-xc", "-ex"
-    ):
+    if first in ("sh", "bash", "ash", "dash") and len(elems) == 3 and elems[1].value.startswith(
+        "-"
+    ) and elems[1].value.endswith("c"):
         el = elems[2]
         base = el.span.start + 1
 
@@ -294,9 +290,10 @@ def _exec_script(ins: Instruction) -> tuple[list[Command], Script | None]:
             return Span(base + a, base + b)
 
         code = el.value
-        if el.span.end - el.span.start == len(code) + 2:
-            return tokenize(code, to_src, "\\"), None
-        return [], None
+        if el.span.end - el.span.start != len(code) + 2:
+            return [], None
+        cmds = tokenize(code, to_src, "\\")
+        return cmds, Script(code, cmds, to_src)
     words = [ShellWord(e.value, e.value, 0, 0, e.span, True) for e in elems]
     return [Command(words, span=Span(elems[0].span.start, elems[-1].span.end))], None
 
@@ -307,9 +304,9 @@ def raw_commands(ins: Instruction) -> Iterator[tuple[Script | None, Command]]:
     if ins.keyword != "RUN":
         return
     if ins.exec_form is not None:
-        cmds, _ = _exec_script(ins)
+        cmds, script = _exec_script(ins)
         for c in cmds:
-            yield None, _strip(c)
+            yield script, _strip(c)
         return
     for s in run_scripts(ins):
         for c in s.commands:
@@ -405,7 +402,9 @@ def _under(operand: str, directory: str) -> bool:
         p = p[:-2] if p.endswith("/*") else p[:-1]
     if p.endswith("*"):
         return False
-    return directory == p or directory.startswith(p + "/") if p else False
+    if not p:
+        return False
+    return directory == p or directory.startswith(p + "/")
 
 
 def removes(cmds: Iterable[tuple[Script | None, Command]], *directories: str) -> bool:
@@ -428,20 +427,22 @@ def removes(cmds: Iterable[tuple[Script | None, Command]], *directories: str) ->
 
 
 # -- edits ------------------------------------------------------------------------------
+# (an insertion is an empty source span and the text to put there; rules wrap it in an Edit)
+Insertion = tuple[Span, str]
 
 
-def add_option_edit(pc: PackageCommand, option: str) -> Edit | None:
+def add_option_edit(pc: PackageCommand, option: str) -> Insertion | None:
     """Insert ``option`` right after the subcommand (`install` → `install -y`)."""
     verb = pc.verb
     if verb is None:
         return None
     at = verb.span.end
     if pc.exec_form and pc.script is None:
-        return Edit(Span(at, at), f', "{option}"')
-    return Edit(Span(at, at), f" {option}")
+        return (Span(at, at), f', "{option}"')
+    return (Span(at, at), f" {option}")
 
 
-def append_edit(ins: Instruction, script: Script | None, command: str) -> Edit | None:
+def append_edit(ins: Instruction, script: Script | None, command: str) -> Insertion | None:
     """Append ``command`` to the RUN after the code of ``script``: ` && command` at the
     end of the last command of a shell-form line, a new line at the end of a heredoc
     body. None for exec form or when the code ends in a background `&`."""
@@ -459,12 +460,12 @@ def append_edit(ins: Instruction, script: Script | None, command: str) -> Edit |
             return None
         # keep the indentation of the body's last line
         line_start = body.rfind("\n", 0, end) + 1
-        indent = body[line_start:end][: len(body[line_start:end]) - len(body[line_start:end].lstrip(" \t"))]
-        sp = script.span(end, end)
-        return Edit(sp, "\n" + indent + command)
+        last_line = script.from_heredoc.body[line_start:end]
+        indent = last_line[: len(last_line) - len(last_line.lstrip(" \t"))]
+        return (script.span(end, end), "\n" + indent + command)
     if not last.words and not last.redirects:
         return None
-    return Edit(Span(last.span.end, last.span.end), f" && {command}")
+    return (Span(last.span.end, last.span.end), f" && {command}")
 
 
 def words_text(words: Iterable[ShellWord]) -> str:

@@ -35,8 +35,11 @@ class LintResult:
 class DockerfileContext:
     """What a Dockerfile rule sees: the model, the analysis, settings, the catalogue."""
 
-    def __init__(self, path: Path | None, an: Analysis, settings: Settings) -> None:
+    def __init__(self, path: Path | None, an: Analysis, settings: Settings,
+                 named_contexts: Iterable[str] = ()) -> None:
         self.path = path
+        # build contexts supplied by name (Compose `additional_contexts`, Bake)
+        self.named_contexts: frozenset[str] = frozenset(named_contexts)
         self.analysis = an
         self.df: Dockerfile = an.dockerfile
         self.text = an.dockerfile.text
@@ -99,11 +102,12 @@ def lint_dockerfile_text(
     settings: Settings | None = None,
     *,
     compose_targets: Iterable[str] | None = None,
+    named_contexts: Iterable[str] = (),
 ) -> LintResult:
     settings = settings or Settings()
     df = scan(text)
     an = analyse(df, compose_targets=compose_targets, min_syntax=settings.syntax_minimum)
-    ctx = DockerfileContext(path, an, settings)
+    ctx = DockerfileContext(path, an, settings, named_contexts)
     errors: list[str] = []
     for r in _rules(settings, "dockerfile"):
         ctx._meta = r.meta

@@ -95,7 +95,7 @@ def closest(name: str, candidates: Iterable[str], max_distance: int = 2) -> str 
 
 def _named_contexts(ctx: DockerfileContext) -> set[str]:
     names: set[str] = set()
-    for n in getattr(ctx, "named_contexts", None) or ():
+    for n in ctx.named_contexts:
         names.add(str(n).lower())
     opt = ctx.option("named-contexts", [])
     if isinstance(opt, list):

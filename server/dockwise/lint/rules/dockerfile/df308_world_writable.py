@@ -38,7 +38,6 @@ from dockwise.lint.rules.dockerfile.df305_curl_pipe_shell import run_instruction
 from dockwise.lint.types import Severity
 
 _NUMERIC = re.compile(r"[0-7]{3,4}")
-_CLAUSE = re.compile(r"([ugoa]*)([-+=][rwxXstugo]*)+")
 
 
 def world_writable(mode: str) -> bool:
