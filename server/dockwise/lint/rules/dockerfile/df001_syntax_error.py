@@ -10,6 +10,9 @@ As *information*: heredoc syntax on an instruction other than `RUN`/`COPY`/`ADD`
 literal text there) and a parser directive (`# syntax=`, `# escape=`, `# check=`) that
 comes after a comment, blank line or instruction (BuildKit then treats it as a comment).
 
+A template that generates Dockerfiles (lines starting with `{{`, `{%` or `{#`) gets one
+finding saying so instead of one per template line.
+
 ## Why is this bad?
 The build fails, or — for misplaced directives and literal heredocs — it does something
 other than what the file seems to say.
@@ -39,6 +42,7 @@ INFO = Severity.INFORMATION
 _VALUE_FLAGS = {"platform", "from", "chown", "chmod", "checksum", "mount", "network", "security",
                 "interval", "timeout", "start-period", "start-interval", "retries", "exclude",
                 "device"}
+_TEMPLATE = ("{{", "{%", "{#")
 _NETWORK = {"default", "none", "host"}
 _MOUNT_TYPES = {"bind", "cache", "tmpfs", "secret", "ssh"}
 _MIN_ARGS = {"ADD": 2, "COPY": 2, "ARG": 1, "ENV": 1, "EXPOSE": 1, "FROM": 1, "LABEL": 1,
@@ -61,6 +65,13 @@ def check(ctx: DockerfileContext) -> None:
         what = "empty Dockerfile" if not df.text.strip() else "no FROM instruction"
         ctx.report(where, f"{what}: a Dockerfile needs at least one `FROM`")
     seen_from = not any(i.keyword == "FROM" for i in df.instructions)  # reported above
+    template = next((i for i in df.instructions if i.raw_keyword.startswith(_TEMPLATE)), None)
+    if template is not None:
+        # a Go/jq/Jinja template that generates Dockerfiles: one finding, not one per line
+        ctx.report(template.keyword_span,
+                   "this file is a template (`{{ … }}` / `{% … %}`), not a Dockerfile: "
+                   "lint the Dockerfiles generated from it")
+        return
     for ins in df.instructions:
         if ins.keyword == "FROM":
             seen_from = True
