@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 from dockwise.config import Settings, settings_from_mapping
-from dockwise.lint.engine import lint_dockerfile_text
+from dockwise.lint.engine import lint_compose_text, lint_dockerfile_text
 from dockwise.lint.fixes import apply_edits, fix_to_fixpoint
 from dockwise.lint.types import Applicability, Violation
 from dockwise.output import Finding
@@ -18,13 +18,32 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 
 
+COMPOSE_MAIN = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+
+
+def is_compose_case(path: Path) -> bool:
+    return path.suffix in (".yaml", ".yml")
+
+
+def case_name(path: Path) -> str:
+    """Fixture name: the file name, or the folder name for a multi-file case."""
+    return path.parent.name if path.parent.parent.parent == FIXTURES else path.name
+
+
 def fixture_cases() -> list[tuple[str, Path]]:
+    """(code, main file) per case: `<CODE>/<case>.Dockerfile|.yaml`, or a folder
+    `<CODE>/<case>/` holding a `Dockerfile` or a Compose file (plus whatever it needs)."""
     cases = []
     for d in sorted(FIXTURES.iterdir()):
-        if d.is_dir():
-            for f in sorted(d.iterdir()):
-                if f.suffix != ".toml" and f.is_file():
-                    cases.append((d.name, f))
+        if not d.is_dir():
+            continue
+        for f in sorted(d.iterdir()):
+            if f.is_dir():
+                main = next((f / n for n in (*COMPOSE_MAIN, "Dockerfile") if (f / n).is_file()), None)
+                if main is not None:
+                    cases.append((d.name, main))
+            elif f.suffix != ".toml" and f.is_file():
+                cases.append((d.name, f))
     return cases
 
 
@@ -40,7 +59,10 @@ def settings_for_case(code: str, path: Path) -> Settings:
 
 
 def lint(text: str, path: Path, settings: Settings, code: str) -> list[Violation]:
-    res = lint_dockerfile_text(text, path, settings)
+    if is_compose_case(path):
+        res = lint_compose_text(text, path, settings)
+    else:
+        res = lint_dockerfile_text(text, path, settings)
     assert not res.internal_errors, res.internal_errors
     return [v for v in res.violations if v.code == code]
 
@@ -49,7 +71,7 @@ def snapshot_text(code: str, path: Path, text: str, found: list[Violation]) -> s
     idx = LineIndex(text)
     out = []
     for v in found:
-        out.append(render_one(Finding(path.name, v, idx)))
+        out.append(render_one(Finding(case_name(path), v, idx)))
         if v.fix is not None and v.fix.applicability is not Applicability.DISPLAY:
             own = [e for e in v.fix.edits if e.path is None]
             fixed = apply_edits(text, own)

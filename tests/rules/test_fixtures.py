@@ -8,13 +8,16 @@ from pathlib import Path
 import pytest
 from harness import (
     SNAPSHOTS,
+    case_name,
     fixed_to_fixpoint,
     fixture_cases,
+    is_compose_case,
     lint,
     settings_for_case,
     snapshot_text,
 )
 
+from dockwise.compose.yaml_model import load
 from dockwise.dockerfile.scanner import scan
 from dockwise.lint.engine import lint_dockerfile_text
 from dockwise.lint.registry import all_rules
@@ -23,17 +26,18 @@ from dockwise.lint.types import Applicability
 CASES = fixture_cases()
 
 
-@pytest.mark.parametrize(("code", "path"), CASES, ids=[f"{c}/{p.name}" for c, p in CASES])
+@pytest.mark.parametrize(("code", "path"), CASES, ids=[f"{c}/{case_name(p)}" for c, p in CASES])
 def test_fixture(code: str, path: Path, update_snapshots: bool) -> None:
     assert code in all_rules(), f"fixture folder for unknown rule {code}"
     text = path.read_text(encoding="utf-8")
     settings = settings_for_case(code, path)
     found = lint(text, path, settings, code)
-    if path.name.startswith("ok"):
+    name = case_name(path)
+    if name.startswith("ok"):
         assert found == [], f"false positive(s): {[(v.span, v.message) for v in found]}"
         return
-    assert found, f"{path.name}: expected {code} findings, got none"
-    snap = SNAPSHOTS / code / (path.name + ".txt")
+    assert found, f"{name}: expected {code} findings, got none"
+    snap = SNAPSHOTS / code / (name + ".txt")
     got = snapshot_text(code, path, text, found)
     if update_snapshots or not snap.exists():
         snap.parent.mkdir(parents=True, exist_ok=True)
@@ -43,11 +47,11 @@ def test_fixture(code: str, path: Path, update_snapshots: bool) -> None:
 
 FIX_CASES = [
     (c, p) for c, p in CASES
-    if not p.name.startswith("ok") and all_rules()[c].meta.fix.value != "none"
+    if not case_name(p).startswith("ok") and all_rules()[c].meta.fix.value != "none"
 ]
 
 
-@pytest.mark.parametrize(("code", "path"), FIX_CASES, ids=[f"{c}/{p.name}" for c, p in FIX_CASES])
+@pytest.mark.parametrize(("code", "path"), FIX_CASES, ids=[f"{c}/{case_name(p)}" for c, p in FIX_CASES])
 def test_fix_applies(code: str, path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     settings = settings_for_case(code, path)
@@ -63,6 +67,10 @@ def test_fix_applies(code: str, path: Path) -> None:
     left = [v for v in after if v.fix and v.fix.applicability is not Applicability.DISPLAY]
     assert not left, f"fixable findings left after fixing: {[v.message for v in left]}"
     assert len(after) < len(before)
+    if is_compose_case(path):
+        # the fixed file still parses as YAML
+        assert load(fixed).error is None, load(fixed).error
+        return
     # the fixed file still parses: no new DF001 errors
     errors_before = [v for v in lint_dockerfile_text(text, path).violations if v.code == "DF001"]
     errors_after = [v for v in lint_dockerfile_text(fixed, path).violations if v.code == "DF001"]
