@@ -1,0 +1,237 @@
+"""Validation of Compose files against our schema (`schemas/compose.schema.json`), each
+error located at the exact YAML node, with readable messages and "did you mean".
+
+jsonschema-rs (a Rust validator) does the checking: it is ~100x faster than the pure-Python
+`jsonschema`, which matters for 500-service files linted on every keystroke.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from dockwise.compose.yaml_model import MappingNode, Node, ScalarNode, SequenceNode, mapping_items
+from dockwise.resources import data_path
+
+_INTERP = "\\$(\\{|[A-Za-z_])"  # the schema's "an interpolation" string branch
+
+
+@functools.cache
+def compose_schema() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(data_path("schemas/compose.schema.json").read_text("utf-8"))
+    return data
+
+
+@functools.cache
+def _validator() -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(compose_schema())
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaError:
+    path: tuple[str | int, ...]  # instance path
+    message: str
+    key: bool = False  # the error is about the key at `path` (e.g. an unknown key)
+
+
+def validate(instance: Any) -> list[SchemaError]:
+    v = _validator()
+    if v.is_valid(instance):
+        return []
+    out: list[SchemaError] = []
+    for e in v.iter_errors(instance):
+        out.extend(_explain(e, instance))
+    seen: set[tuple[tuple[str | int, ...], str]] = set()
+    uniq = []
+    for err in out:
+        k = (err.path, err.message)
+        if k not in seen:
+            seen.add(k)
+            uniq.append(err)
+    return uniq
+
+
+def _resolve_schema(schema_path: list[str | int]) -> Any:
+    node: Any = compose_schema()
+    for part in schema_path:
+        if isinstance(node, dict):
+            if part in node:
+                node = node[part]
+            else:
+                return None
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return None
+        if isinstance(node, dict) and "$ref" in node and len(node) <= 2:
+            node = _ref(node["$ref"])
+    return node
+
+
+def _ref(ref: str) -> Any:
+    node: Any = compose_schema()
+    for part in ref.lstrip("#/").split("/"):
+        node = node.get(part, {}) if isinstance(node, dict) else {}
+    return node
+
+
+@functools.cache
+def _service_keys() -> frozenset[str]:
+    svc = compose_schema().get("$defs", {}).get("service", {})
+    return frozenset(svc.get("properties", {}).keys())
+
+
+def _where(path: tuple[str | int, ...]) -> str:
+    if not path:
+        return "the top level"
+    names = [p for p in path if isinstance(p, str)]
+    if len(path) >= 2 and path[0] == "services":
+        rest = ".".join(str(p) for p in path[2:])
+        return f"`{rest}` of service `{path[1]}`" if rest else f"service `{path[1]}`"
+    return "`" + ".".join(str(p) for p in path) + "`" if names else f"item {path[-1]}"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _leaves(e: Any) -> Iterator[Any]:
+    ctx = getattr(e.kind, "context", None)
+    if ctx:
+        for branch in ctx:
+            for se in branch:
+                yield from _leaves(se)
+    else:
+        yield e
+
+
+def _explain(e: Any, instance: Any) -> list[SchemaError]:
+    path = tuple(e.instance_path)
+    kind = type(e.kind).__name__
+    value = e.instance
+    if kind == "AdditionalProperties":
+        parent_schema = _resolve_schema(list(e.schema_path)[:-1])
+        allowed = sorted((parent_schema or {}).get("properties", {}).keys()) if isinstance(parent_schema, dict) else []
+        out = []
+        for key in e.kind.unexpected:
+            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            if not close and len(path) < 2 and key in _service_keys():
+                hint = f" (`{key}` is a service attribute: indent it under a service)"
+            out.append(SchemaError((*path, key), f"unknown key `{key}` in {_where(path)}{hint}", key=True))
+        return out
+    if kind in ("AnyOf", "OneOfNotValid"):
+        leaves = [x for x in _leaves(e) if not _is_interp_branch(x)]
+        # branches written for another type say nothing useful when one branch fits
+        fitting = [x for x in leaves if type(x.kind).__name__ != "Type"
+                   or tuple(x.instance_path) != path]
+        if fitting and any(type(x.kind).__name__ == "Type" for x in leaves):
+            leaves = fitting
+        if not leaves:
+            return [SchemaError(path, f"invalid value for {_where(path)}")]
+        depth = max(len(x.instance_path) for x in leaves)
+        if depth > len(path):
+            deepest = [x for x in leaves if len(x.instance_path) == depth]
+            return [y for x in deepest[:1] for y in _explain(x, instance)]
+        specific = [x for x in leaves if type(x.kind).__name__ not in ("Type", "Enum", "Pattern")]
+        if specific:
+            return [y for x in specific for y in _explain(x, instance)]
+        return [SchemaError(path, _merge_alternatives(path, value, leaves))]
+    return [SchemaError(path, _single(e, path, value))]
+
+
+def _is_interp_branch(e: Any) -> bool:
+    return type(e.kind).__name__ == "Pattern" and getattr(e.kind, "pattern", "") == _INTERP
+
+
+def _single(e: Any, path: tuple[str | int, ...], value: Any) -> str:
+    kind = type(e.kind).__name__
+    where = _where(path)
+    if kind == "Type":
+        types = e.kind.types if hasattr(e.kind, "types") else []
+        want = " or ".join(str(t) for t in types) if types else "another type"
+        return f"{where} must be {_article(want)}, not {_describe(value)}"
+    if kind == "Enum":
+        opts = getattr(e.kind, "options", None)
+        return f"{where} must be one of {_options(opts)} (got `{value}`)"
+    if kind == "Pattern":
+        pat = str(getattr(e.kind, "pattern", ""))
+        if "ms|s|m|h" in pat or "(ns|us" in pat:
+            return f"{where}: `{value}` is not a duration (use e.g. `30s`, `1m30s`, `500ms`)"
+        if "[kKmMgG]" in pat or "kb|mb" in pat.lower() or "[bkmg]" in pat.lower():
+            return f"{where}: `{value}` is not a byte size (use e.g. `512m`, `1gb`, `1048576`)"
+        return f"{where}: `{value}` is not in the expected format"
+    if kind == "Required":
+        return f"{where} needs `{getattr(e.kind, 'property', '?')}`"
+    return f"{where}: {e.message}"
+
+
+def _merge_alternatives(path: tuple[str | int, ...], value: Any, leaves: list[Any]) -> str:
+    where = _where(path)
+    enums: list[Any] = []
+    types: list[str] = []
+    for x in leaves:
+        k = type(x.kind).__name__
+        if k == "Enum":
+            enums.extend(getattr(x.kind, "options", []) or [])
+        elif k == "Type":
+            types.extend(str(t) for t in (getattr(x.kind, "types", []) or []))
+    if enums:
+        return f"{where} must be one of {_options(enums)} (got `{value}`)"
+    if types:
+        uniq = list(dict.fromkeys(types))
+        return f"{where} must be {_article(' or '.join(uniq))}, not {_describe(value)}"
+    first = leaves[0]
+    return _single(first, path, value)
+
+
+def _options(opts: Any) -> str:
+    if not isinstance(opts, list):
+        return "the allowed values"
+    return ", ".join(f"`{o}`" for o in opts)
+
+
+def _article(t: str) -> str:
+    return ("an " if t[:1] in "aeiou" else "a ") + t
+
+
+def node_at(root: Node | None, path: tuple[str | int, ...], key: bool = False) -> Node | None:
+    """The YAML node at an instance path (the key node when ``key``); the deepest existing
+    ancestor when the path does not exist."""
+    node = root
+    for i, part in enumerate(path):
+        last = i == len(path) - 1
+        if isinstance(node, MappingNode):
+            found = None
+            for k, v in mapping_items(node):
+                if isinstance(k, ScalarNode) and k.value == str(part):
+                    found = k if (last and key) else v
+                    break
+            if found is None:
+                return node
+            node = found
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            return node
+    return node

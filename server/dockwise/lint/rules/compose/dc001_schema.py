@@ -1,0 +1,87 @@
+"""
+## What it does
+Reports what the Compose Specification rejects, checked against dockwise's own schema
+(`schemas/compose.schema.json`): unknown keys (with "did you mean", and a hint when a
+service attribute sits at the wrong level), wrong types, values outside an enum,
+malformed durations and byte sizes. Also: YAML that does not parse (at the failing
+position), YAML tags other than `!reset`, `!override`, `!!merge` and the standard ones,
+and documents that expand to an unreasonable size through aliases (an "alias bomb").
+
+Values are read as Compose v2 reads them (go-yaml v3: `yes` stays a string, `0755` is
+octal); interpolated values (`${PORT}`) are accepted wherever Compose accepts them.
+
+## Why is this bad?
+`docker compose` refuses to load the file (`services.web Additional property restrat is
+not allowed`), or — for a misspelt optional key in tools that do not validate — silently
+ignores the setting.
+
+## Example
+```yaml
+services:
+  web:
+    image: nginx:1.27
+    restrat: always     # unknown key `restrat` (did you mean `restart`?)
+    restart: sometimes  # must be one of `no`, `always`, `on-failure`, `unless-stopped`
+```
+
+## Fix safety
+No automatic fix: the message names the expected key or values.
+"""
+
+from __future__ import annotations
+
+from dockwise.compose.schema import node_at, validate
+from dockwise.compose.yaml_model import (
+    COMPOSE_TAGS,
+    STANDARD_TAGS,
+    ExpansionBudgetExceeded,
+    MappingNode,
+    Node,
+    SequenceNode,
+    explicit_tag,
+    to_python,
+)
+from dockwise.lint.engine import ComposeContext
+from dockwise.lint.registry import rule
+from dockwise.lint.types import Severity
+from dockwise.text import Span
+
+
+@rule(code="DC001", name="schema", severity=Severity.ERROR)
+def check(ctx: ComposeContext) -> None:
+    root = ctx.root
+    if root is None:
+        return
+    _check_tags(ctx, root)
+    try:
+        data = to_python(root, ctx.text)
+    except ExpansionBudgetExceeded as e:
+        ctx.report(Span(0, 0), f"cannot check this file: {e}")
+        return
+    if not isinstance(data, dict):
+        ctx.report(root, "a Compose file must be a mapping (`services:` at the top level)")
+        return
+    for err in validate(data):
+        node = node_at(root, err.path, key=err.key)
+        ctx.report(node if node is not None else Span(0, 0), err.message)
+
+
+def _check_tags(ctx: ComposeContext, root: Node) -> None:
+    seen: set[int] = set()
+    stack = [root]
+    text = ctx.text
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        tag = explicit_tag(n, text)
+        if tag is not None and tag not in COMPOSE_TAGS and tag not in STANDARD_TAGS:
+            ctx.report(n, f"unsupported YAML tag `{tag}`: Compose understands `!reset`, "
+                       "`!override` and the standard YAML tags")
+        if isinstance(n, MappingNode):
+            for k, v in n.value:
+                stack.append(k)
+                stack.append(v)
+        elif isinstance(n, SequenceNode):
+            stack.extend(n.value)
