@@ -149,6 +149,7 @@ class Instruction:
     empty_continuation_lines: list[Span] = field(default_factory=list)
     stage: int = -1  # index of the stage it belongs to (-1: before the first FROM)
     _arguments: Arguments | None = None
+    _cache: dict[str, object] | None = None  # derived views (shell scripts, …) computed once
 
     @property
     def arguments(self) -> Arguments:
@@ -249,6 +250,22 @@ class Dockerfile:
     instructions: list[Instruction]
     comments: list[Comment]
     invalid_escape: Directive | None = None
+    _by_keyword: dict[str, list[Instruction]] | None = None
+
+    def of(self, *keywords: str) -> list[Instruction]:
+        """Instructions of the given kinds, in file order (index built once). Rules that look
+        at a few kinds should iterate this, not every instruction: big files stay fast."""
+        idx = self._by_keyword
+        if idx is None:
+            idx = {}
+            for ins in self.instructions:
+                idx.setdefault(ins.keyword, []).append(ins)
+            self._by_keyword = idx
+        if len(keywords) == 1:
+            return idx.get(keywords[0], [])
+        out = [i for k in keywords for i in idx.get(k, [])]
+        out.sort(key=lambda i: i.span.start)
+        return out
 
     def directive(self, name: str) -> Directive | None:
         for d in self.directives:

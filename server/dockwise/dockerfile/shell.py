@@ -274,6 +274,17 @@ def run_scripts(ins: Instruction) -> list[Script]:
     """The shell code of a RUN (shell form line and shell heredoc bodies); [] for exec form."""
     if ins.keyword != "RUN" or ins.exec_form is not None:
         return []
+    cache = ins._cache
+    if cache is not None and "scripts" in cache:
+        return cache["scripts"]  # type: ignore[return-value]
+    scripts = _run_scripts(ins)
+    if ins._cache is None:
+        ins._cache = {}
+    ins._cache["scripts"] = scripts
+    return scripts
+
+
+def _run_scripts(ins: Instruction) -> list[Script]:
     line = ins.line
     lo = ins.args_lo
     text = line.text[lo : ins.args_hi]
