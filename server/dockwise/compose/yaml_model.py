@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml._yaml import CParser
 
 from dockwise.text import LineIndex, Span
 
@@ -56,11 +57,35 @@ def span_of(node: Node) -> Span:
     return Span(node.start_mark.index, max(node.start_mark.index, node.end_mark.index))
 
 
+IMPLICIT = "tag:dockwise,implicit"  # tag of every node written without a tag
+
+
+class _ImplicitResolver(yaml.resolver.BaseResolver):
+    """Tags nothing: implicit nodes get :data:`IMPLICIT` (we resolve scalars ourselves, the
+    go-yaml v3 way), so explicit tags stay recognisable and PyYAML's regex-based YAML 1.1
+    resolution — the slowest part of loading — is skipped."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return IMPLICIT
+
+
+class _Loader(CParser, _ImplicitResolver):
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        _ImplicitResolver.__init__(self)
+
+
 def load(text: str) -> YamlDocument:
     """Compose the YAML text into nodes. Never raises."""
     index = LineIndex(text)
     try:
-        docs = list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
+        loader = _Loader(text)
+        docs: list[Node | None] = []
+        try:
+            while loader.check_node():
+                docs.append(loader.get_node())
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         off = mark.index if mark is not None else 0
@@ -79,19 +104,10 @@ def load(text: str) -> YamlDocument:
     return doc
 
 
-def explicit_tag(node: Node, text: str) -> str | None:
+def explicit_tag(node: Node, text: str = "") -> str | None:
     """The tag written in the source (`!reset`, `!!str`), or None when implicit."""
-    i = node.start_mark.index
-    if i < len(text) and text[i] == "&":  # anchor first
-        j = i
-        while j < len(text) and text[j] not in " \t\r\n":
-            j += 1
-        while j < len(text) and text[j] in " \t":
-            j += 1
-        i = j
-    if i < len(text) and text[i] == "!":
-        return node.tag
-    return None
+    tag: str = node.tag
+    return None if tag == IMPLICIT else tag
 
 
 # ---------------------------------------------------------------------------------------
@@ -178,13 +194,11 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
-def scalar_value(node: ScalarNode, text: str) -> Any:
+def scalar_value(node: ScalarNode, text: str = "") -> Any:
     """Resolved value of a scalar node (explicit standard tags honoured)."""
-    tag = explicit_tag(node, text)
-    if node.style and tag is None:
-        return node.value  # quoted or block scalar: a string
-    if tag is None:
-        return resolve_plain(node.value)
+    tag = node.tag
+    if tag == IMPLICIT:
+        return node.value if node.style else resolve_plain(node.value)
     if tag == "tag:yaml.org,2002:str":
         return node.value
     if tag in COMPOSE_TAGS:
@@ -210,7 +224,7 @@ def mapping_items(node: MappingNode) -> list[tuple[Node, Node]]:
     own: list[tuple[Node, Node]] = []
     merged: list[tuple[Node, Node]] = []
     for k, v in node.value:
-        if k.tag == MERGE_TAG or (isinstance(k, ScalarNode) and k.value == "<<" and not k.style):
+        if (k.tag == IMPLICIT and k.value == "<<" and not k.style) or k.tag == MERGE_TAG:
             sources = v.value if isinstance(v, SequenceNode) else [v]
             for src in sources:
                 if isinstance(src, MappingNode):
@@ -265,7 +279,7 @@ def find_duplicates(root: Node) -> list[tuple[Node, Node]]:
             first: dict[str, Node] = {}
             for k, v in n.value:
                 if isinstance(k, ScalarNode) and k.tag != MERGE_TAG and not (
-                    k.value == "<<" and not k.style
+                    k.tag == IMPLICIT and k.value == "<<" and not k.style
                 ):
                     if k.value in first:
                         out.append((k, first[k.value]))
@@ -293,7 +307,9 @@ def to_python(node: Node | None, text: str, budget: int = MAX_EXPANDED_NODES) ->
         if remaining[0] < 0:
             raise ExpansionBudgetExceeded(
                 f"the document expands to more than {budget:,} nodes (an alias bomb?)")
-        if isinstance(n, ScalarNode):
+        if type(n) is ScalarNode:
+            if n.tag == IMPLICIT:
+                return n.value if n.style else resolve_plain(n.value)
             return scalar_value(n, text)
         if isinstance(n, SequenceNode):
             return [conv(x, depth + 1) for x in n.value]

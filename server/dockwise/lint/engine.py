@@ -313,7 +313,10 @@ def lint_compose_text(
             errors.append(f"internal error in {r.meta.code} ({path}):\n{traceback.format_exc()}")
     ctx._meta = None
     pragmas = parse_yaml_pragmas(text, doc.index)
-    flt = YamlFilter(pragmas, doc.index, _yaml_key_ranges(doc.root, doc.index))
+    ranges: Callable[[int], list[Span]] = (
+        _yaml_key_ranges(doc.root, doc.index) if any(p.scope == "next" for p in pragmas)
+        else (lambda line: []))
+    flt = YamlFilter(pragmas, doc.index, ranges)
     out: list[Violation] = []
     seen: set[tuple[str, int, int, str]] = set()
     for v in ctx.violations:

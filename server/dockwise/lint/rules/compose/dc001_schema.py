@@ -69,13 +69,12 @@ def check(ctx: ComposeContext) -> None:
 def _check_tags(ctx: ComposeContext, root: Node) -> None:
     seen: set[int] = set()
     stack = [root]
-    text = ctx.text
     while stack:
         n = stack.pop()
         if id(n) in seen:
             continue
         seen.add(id(n))
-        tag = explicit_tag(n, text)
+        tag = explicit_tag(n)
         if tag is not None and tag not in COMPOSE_TAGS and tag not in STANDARD_TAGS:
             ctx.report(n, f"unsupported YAML tag `{tag}`: Compose understands `!reset`, "
                        "`!override` and the standard YAML tags")
