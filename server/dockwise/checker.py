@@ -161,15 +161,25 @@ def run_job(job: Job) -> FileOutcome:
         out.violations = fr.remaining
         if fr.text != res.text:
             out.fixed_text = fr.text
-            out.diff = "".join(difflib.unified_diff(
-                res.text.splitlines(keepends=True), fr.text.splitlines(keepends=True),
-                fromfile=f"a/{job.path}", tofile=f"b/{job.path}"))
+            shown_path = job.path.lstrip("/")
+            out.diff = unified_diff(res.text, fr.text, f"a/{shown_path}", f"b/{shown_path}")
         for p, content in fr.created.items():
             shown = os.path.join(os.path.dirname(job.path), p)
             out.created[str(directory / p)] = content
-            out.diff += "".join(difflib.unified_diff(
-                [], content.splitlines(keepends=True), fromfile="/dev/null", tofile=f"b/{shown}"))
+            out.diff += unified_diff("", content, "/dev/null", f"b/{shown.lstrip('/')}")
     return out
+
+
+def unified_diff(a: str, b: str, fromfile: str, tofile: str) -> str:
+    """A `diff -u` style patch; a last line without a line break is marked as git does."""
+
+    def lines(t: str) -> list[str]:
+        out = t.splitlines(keepends=True)
+        if out and not out[-1].endswith(("\n", "\r")):
+            out[-1] += "\n\\ No newline at end of file\n"
+        return out
+
+    return "".join(difflib.unified_diff(lines(a), lines(b), fromfile=fromfile, tofile=tofile))
 
 
 def write_atomic(path: Path, text: str, encoding: str) -> None:

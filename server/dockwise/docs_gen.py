@@ -15,6 +15,7 @@ FIX_TEXT = {
     FixAvailability.ALWAYS: "always available",
     FixAvailability.SOMETIMES: "available for some cases",
     FixAvailability.NONE: "none",
+    FixAvailability.DISPLAY: "suggestion only (shown, never applied)",
 }
 
 

@@ -216,3 +216,31 @@ def test_python_dash_m(project: Path) -> None:
                        capture_output=True, text=True)
     assert p.returncode in (0, 1), p.stderr
     assert "Traceback" not in p.stderr
+
+
+def test_fix_in_place_keeps_crlf_and_bom(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "Dockerfile"
+    p.write_bytes(b"\xef\xbb\xbfFROM python:3.13-slim\r\nMAINTAINER Jane\r\nCMD [\"python\"]\r\n")
+    rc, out, _ = run(capsys, str(p), "--select", "DF007", "--fix")
+    assert rc == 0
+    assert p.read_bytes() == (b"\xef\xbb\xbfFROM python:3.13-slim\r\n"
+                              b"LABEL org.opencontainers.image.authors=\"Jane\"\r\nCMD [\"python\"]\r\n")
+
+
+def test_diff_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "Dockerfile"
+    p.write_text("FROM a\nMAINTAINER x")
+    rc, out, _ = run(capsys, str(p), "--select", "DF007", "--diff")
+    assert rc == 1
+    assert p.read_text() == "FROM a\nMAINTAINER x"
+    assert "-MAINTAINER x\n\\ No newline at end of file\n" in out
+    assert '+LABEL org.opencontainers.image.authors="x"\n' in out
+
+
+def test_fix_stdin_prints_fixed_text(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"FROM a\nMAINTAINER x\n")))
+    rc, out, err = run(capsys, "-", "--select", "DF007", "--fix")
+    assert rc == 0
+    assert out == 'FROM a\nLABEL org.opencontainers.image.authors="x"\n'

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from dockwise.dockerfile.analysis import mount_options
+from dockwise.dockerfile.analysis import Analysis, mount_options
 from dockwise.dockerfile.model import Dockerfile, Instruction
 from dockwise.dockerfile.shell import Command, Script, ShellWord, run_scripts, tokenize, unwrap
 from dockwise.text import Span
@@ -69,7 +69,8 @@ _ACTIONS: dict[str, dict[str, str]] = {
     "apt": {"install": "install", "update": "update", "upgrade": "upgrade",
             "dist-upgrade": "upgrade", "full-upgrade": "upgrade", "remove": "remove",
             "purge": "remove", "autoremove": "autoremove", "clean": "clean",
-            "autoclean": "clean", "build-dep": "build-dep", "source": "source",
+            "autoclean": "clean", "distclean": "distclean", "dist-clean": "distclean",
+            "build-dep": "build-dep", "source": "source",
             "download": "download", "reinstall": "install", "satisfy": "install"},
     "apk": {"add": "install", "del": "remove", "update": "update", "upgrade": "upgrade",
             "cache": "cache", "fix": "fix"},
@@ -117,6 +118,7 @@ class PackageCommand:
     options: list[Option] = field(default_factory=list)
     packages: list[ShellWord] = field(default_factory=list)  # operands after the subcommand
     exec_form: bool = False
+    sudo: bool = False  # run through `sudo` (appended commands need it too)
 
     @property
     def ecosystem(self) -> str:
@@ -298,30 +300,52 @@ def _exec_script(ins: Instruction) -> tuple[list[Command], Script | None]:
     return [Command(words, span=Span(elems[0].span.start, elems[-1].span.end))], None
 
 
-def raw_commands(ins: Instruction) -> Iterator[tuple[Script | None, Command]]:
-    """Every simple command of a RUN (shell line, shell heredoc bodies, exec form),
-    reserved words and wrappers dropped. Script is None for exec form."""
+def _raw(ins: Instruction) -> Iterator[tuple[Script | None, Command]]:
     if ins.keyword != "RUN":
         return
     if ins.exec_form is not None:
         cmds, script = _exec_script(ins)
         for c in cmds:
-            yield script, _strip(c)
+            yield script, c
         return
     for s in run_scripts(ins):
         for c in s.commands:
-            yield s, _strip(c)
+            yield s, c
+
+
+def raw_commands(ins: Instruction) -> list[tuple[Script | None, Command]]:
+    """Every simple command of a RUN (shell line, shell heredoc bodies, exec form),
+    reserved words and wrappers dropped. Script is None for exec form. Computed once per
+    instruction."""
+    return _commands(ins)[0]
 
 
 def package_commands(ins: Instruction) -> list[PackageCommand]:
-    """Package-manager commands of a RUN, in order."""
+    """Package-manager commands of a RUN, in order. Computed once per instruction."""
+    return _commands(ins)[1]
+
+
+def _commands(ins: Instruction) -> tuple[list[tuple[Script | None, Command]], list[PackageCommand]]:
+    cache = ins._cache
+    if cache is not None and "packages" in cache:
+        return cache["packages"]  # type: ignore[return-value]
+    raw_list: list[tuple[Script | None, Command]] = []
     out: list[PackageCommand] = []
     exec_form = ins.keyword == "RUN" and ins.exec_form is not None
-    for script, cmd in raw_commands(ins):
+    for script, raw in _raw(ins):
+        cmd = _strip(raw)
+        raw_list.append((script, cmd))
         pc = _parse(cmd, script, exec_form)
         if pc is not None:
+            if cmd.words and raw.words and cmd.words[0] is not raw.words[0]:
+                pc.sudo = any(w.value.rsplit("/", 1)[-1] == "sudo"
+                              for w in raw.words[: raw.words.index(cmd.words[0])])
             out.append(pc)
-    return out
+    result = (raw_list, out)
+    if ins._cache is None:
+        ins._cache = {}
+    ins._cache["packages"] = result
+    return result
 
 
 def installs(ins: Instruction, *managers: str) -> list[PackageCommand]:
@@ -333,9 +357,51 @@ def installs(ins: Instruction, *managers: str) -> list[PackageCommand]:
 Install = PackageCommand
 
 
-def run_instructions(df: Dockerfile, *needles: str) -> Iterator[Instruction]:
+def run_instructions(
+    df: Dockerfile, *needles: str, analysis: Analysis | None = None
+) -> Iterator[Instruction]:
     """RUN instructions (ONBUILD RUN included) whose text mentions one of ``needles``
-    (a cheap pre-filter before tokenising; heredoc bodies are searched too)."""
+    (a cheap pre-filter before tokenising; heredoc bodies are searched too). With
+    ``analysis``, shell-form RUNs under a non-POSIX SHELL (PowerShell, cmd) or on a
+    Windows base are skipped (linear: the SHELL in effect is tracked, not looked up)."""
+    if analysis is None:
+        yield from _run_candidates(df, needles)
+        return
+    posix = _posix_by_instruction(analysis)
+    for ins in _run_candidates(df, needles):
+        if ins.exec_form is None and not posix.get(id(ins), True):
+            continue
+        yield ins
+
+
+def _posix_by_instruction(an: Analysis) -> dict[int, bool]:
+    """id(RUN) -> whether its shell form is POSIX shell code, for the RUNs that are not
+    (only computed when the file has a SHELL instruction or a Windows stage)."""
+    out: dict[int, bool] = {}
+    stage_shell: dict[int, str | None] = {}  # stage -> program of the SHELL at its end
+    for st in an.stages:
+        windows = an.is_windows(st)
+        shell = stage_shell.get(st.parent) if st.parent is not None else None
+        for ins in st.instructions:
+            if ins.keyword == "SHELL":
+                if ins.exec_form:
+                    shell = ins.exec_form[0].value.replace("\\", "/").rsplit("/", 1)[-1].lower()
+                continue
+            if ins.keyword not in ("RUN", "ONBUILD"):
+                continue
+            ok = shell in _POSIX_SHELLS if shell is not None else not windows
+            if not ok:
+                out[id(ins)] = False
+                if ins.keyword == "ONBUILD" and ins.sub is not None:
+                    out[id(ins.sub)] = False
+        stage_shell[st.index] = shell
+    return out
+
+
+_POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
+
+
+def _run_candidates(df: Dockerfile, needles: tuple[str, ...]) -> Iterator[Instruction]:
     for ins in df.instructions:
         kw = ins.keyword
         if kw == "ONBUILD":
@@ -417,11 +483,13 @@ def removes(cmds: Iterable[tuple[Script | None, Command]], *directories: str) ->
             ops = [w.value for w in c.words[1:] if not w.value.startswith("-")]
             if any(_under(o, d) for o in ops for d in directories):
                 return True
-        elif name == "find" and len(c.words) > 1:
-            root = c.words[1].value
-            if (c.has_arg("-delete") or c.has_arg("-exec")) and any(
-                _under(root, d) for d in directories
-            ):
+        elif name == "find" and (c.has_arg("-delete") or c.has_arg("-exec")):
+            roots: list[str] = []
+            for w in c.words[1:]:
+                if w.value.startswith(("-", "(", "!")):
+                    break
+                roots.append(w.value)
+            if any(_under(r, d) for r in roots for d in directories):
                 return True
     return False
 
@@ -470,3 +538,49 @@ def append_edit(ins: Instruction, script: Script | None, command: str) -> Insert
 
 def words_text(words: Iterable[ShellWord]) -> str:
     return " ".join(w.value for w in words)
+
+
+# -- context ----------------------------------------------------------------------------
+
+
+def chain_before(an: Analysis, ins: Instruction) -> Iterator[Instruction]:
+    """Instructions in effect before ``ins``: earlier ones of its stage (latest first),
+    then those of its FROM-parent stages (latest first)."""
+    stage = an.stage_of(ins)
+    if stage is None:
+        return
+    for k, st in enumerate(an.chain(stage)):
+        for other in reversed(st.instructions):
+            if k == 0 and other.span.start >= ins.span.start:
+                continue
+            yield other
+
+
+def config_written(an: Analysis, ins: Instruction, needle: str) -> bool:
+    """An earlier RUN (in the stage chain) writes a setting containing ``needle``
+    (case-insensitive) with `echo`/`printf`/`tee`, or `pip config set` names it."""
+    low = needle.lower()
+    for other in chain_before(an, ins):
+        if other.keyword != "RUN":
+            continue
+        rest = other.rest.lower()
+        if low not in rest and not any(low in h.body.lower() for h in other.heredocs):
+            continue
+        for _, c in raw_commands(other):
+            if c.name in ("echo", "printf", "tee", "pip", "pip3", "sed") and any(
+                low in w.value.lower() for w in c.words[1:]
+            ):
+                return True
+    return False
+
+
+def user_at(an: Analysis, ins: Instruction) -> str | None:
+    """The USER in effect for ``ins`` (user part, None when unset = root)."""
+    for other in chain_before(an, ins):
+        if other.keyword == "USER" and other.words:
+            return other.words[0].value.split(":", 1)[0]
+    return None
+
+
+def is_root(user: str | None) -> bool:
+    return user is None or user in ("root", "0")

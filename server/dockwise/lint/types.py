@@ -41,6 +41,7 @@ class Applicability(enum.Enum):
 
 class FixAvailability(enum.Enum):
     NONE = "none"
+    DISPLAY = "display"  # a suggested snippet only, never applied
     SOMETIMES = "sometimes"
     ALWAYS = "always"
 

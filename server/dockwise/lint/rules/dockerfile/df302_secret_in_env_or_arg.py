@@ -17,7 +17,9 @@ camelCase boundaries (`apiKey`, `APIKey`, `GITHUB_TOKEN`) — is `password`, `pa
   literal value.
 
 Not reported: values under `/run/secrets/` (the secret-file convention), empty values,
-and plain switches/numbers (`ENV DISABLE_AUTH=true`, `ENV TOKEN_TTL=3600`).
+plain switches/numbers (`ENV DISABLE_AUTH=true`, `ENV TOKEN_TTL=3600`), and values
+that say they are placeholders (`dummy`, `placeholder`, `changeme`, `example`, `fake`,
+`xxxx`, `<…>`) in `ENV` (a secret-named `ARG` is reported whatever its value).
 
 ## Why is this bad?
 `ENV` values are stored in the image config and visible to anyone who can pull it
@@ -47,6 +49,7 @@ file from `/run/secrets/<id>`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -68,6 +71,10 @@ ALLOWED_WORDS = frozenset({"file", "path", "dir", "public", "version", "url", "h
 _TOKEN_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _HARMLESS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "enabled",
                        "disabled", "required", "optional", "0", "1"})
+
+# values that say they are not real secrets (build-time dummies, documentation)
+_PLACEHOLDERS = ("dummy", "placeholder", "changeme", "change-me", "change_me", "example",
+                 "fake", "not-a-secret", "notasecret", "not_secret", "redacted", "<", "xxxx")
 
 CREDENTIAL_RE = re.compile(
     r"(?<![A-Za-z0-9])(?:"
@@ -99,7 +106,7 @@ def is_secret_name(name: str) -> bool:
         return False
     if any(t in SECRET_WORDS for t in toks):
         return True
-    return any((a, b) in SECRET_PAIRS for a, b in zip(toks, toks[1:], strict=False))
+    return any((a, b) in SECRET_PAIRS for a, b in itertools.pairwise(toks))
 
 
 def credential_match(text: str) -> re.Match[str] | None:
@@ -111,6 +118,8 @@ def is_plain_literal(value: str) -> bool:
     """A non-empty value that is not a switch, a small number or a secret-file path."""
     v = value.strip().strip("\"'")
     if not v or v.lower() in _HARMLESS or (v.isdigit() and len(v) <= 5):
+        return False
+    if any(w in v.lower() for w in _PLACEHOLDERS):
         return False
     return not v.startswith("/run/secrets/")
 
@@ -138,7 +147,7 @@ def _instructions(ctx: DockerfileContext) -> Iterator[Instruction]:
 
 
 @rule(code="DF302", name="secret-in-env-or-arg", severity=Severity.ERROR,
-      fix=FixAvailability.ALWAYS, equivalents=EQUIV)
+      fix=FixAvailability.DISPLAY, equivalents=EQUIV)
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
     syntax_ok = ctx.syntax_at_least((1, 10))

@@ -12,7 +12,9 @@ next to the Dockerfile — by content.
 
 A `*.pem`/`*.key` that can be read and holds no `PRIVATE KEY` (a CA bundle, a
 certificate, an apt/GPG public key) is not reported: public certificates are common and
-fine. Files are read relative to the Dockerfile's directory (the usual build context);
+fine. Neither is one whose name or destination says it is public — `ca.pem`,
+`fullchain.pem`, `repo-signing.key`, or a copy to `*.pub`/`*.crt`/`*.gpg`/`*.asc`,
+`/usr/local/share/ca-certificates/`, `/etc/ssl/certs/`, `/etc/apt/keyrings/`. Files are read relative to the Dockerfile's directory (the usual build context);
 with no path (stdin, an unsaved editor buffer) only names are judged. Sources copied
 `--from` another stage or image are not the build context and are not reported here.
 
@@ -43,6 +45,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from pathlib import Path
 
 from dockwise.dockerfile.model import Instruction
@@ -128,14 +131,44 @@ def _sources(ins: Instruction) -> list[tuple[str, Span]]:
     return [(w.value, w.span) for w in words[:-1]]
 
 
+_PUBLIC_NAME = re.compile(
+    r"(?:^|[-_.])(?:ca|cacert|ca-bundle|ca-certificates|cert|certs|certificate|chain|fullchain|"
+    r"bundle|root|pub|public|gpg|pgp|asc|signing|release|archive|keyring|trust)(?:[-_.]|$)")
+_PUBLIC_DEST = ("ca-certificates", "/etc/ssl/certs", "ca-trust", "keyrings", "trusted.gpg.d")
+
+
+def _dest(ins: Instruction) -> str:
+    if ins.exec_form is not None:
+        return ins.exec_form[-1].value if ins.exec_form else ""
+    words = [w for w in ins.words if not w.raw.lstrip("0123456789").startswith("<<")]
+    return words[-1].value if words else ""
+
+
+def _looks_public(src: str, dest: str) -> bool:
+    """A certificate or public key by its name or where it is copied to (`ca.pem` into
+    `/usr/local/share/ca-certificates/`, `jenkins.key` to `…/jenkins-key.pub`)."""
+    base = src.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].lower()
+    stem = base.rsplit(".", 1)[0]
+    d = dest.lower()
+    if d.endswith((".pub", ".crt", ".asc", ".gpg", ".cert")) or any(p in d for p in _PUBLIC_DEST):
+        return True
+    return bool(_PUBLIC_NAME.search(stem)) and "priv" not in stem
+
+
 def _snippet(src: str) -> str:
     base = src.rstrip("/").rsplit("/", 1)[-1]
     low = base.lower()
     if low.startswith(_SSH_KEYS) or ".ssh" in src:
         return ("RUN --mount=type=ssh git clone git@github.com:org/repo.git\n"
                 "# build with: docker build --ssh default .")
-    sid = low.lstrip(".").replace(".", "_") or "secret"
-    target = _WARN_FILES.get(low, f"/run/secrets/{sid}")
+    sid = re.sub(r"[^a-z0-9]+", "_", low.lstrip(".")).strip("_") or "secret"
+    norm = src.replace("\\", "/")
+    if ".aws" in norm.split("/"):
+        sid, target = "aws", "/root/.aws/credentials"
+    elif norm.endswith(".docker/config.json"):
+        sid, target = "docker_config", "/root/.docker/config.json"
+    else:
+        target = _WARN_FILES.get(low, f"/run/secrets/{sid}")
     cmd = "npm ci" if low == ".npmrc" else "<command>"
     return (f"RUN --mount=type=secret,id={sid},target={target} {cmd}\n"
             f"# build with: docker build --secret id={sid},src={src} .\n"
@@ -143,7 +176,7 @@ def _snippet(src: str) -> str:
 
 
 @rule(code="DF303", name="secret-file-copied", severity=Severity.ERROR,
-      fix=FixAvailability.ALWAYS)
+      fix=FixAvailability.DISPLAY)
 def check(ctx: DockerfileContext) -> None:
     for ins in ctx.df.instructions:
         kw = ins.keyword
@@ -157,11 +190,12 @@ def check(ctx: DockerfileContext) -> None:
             continue
         if ins.has_flags and ins.flag("from") is not None:
             continue
+        dest = _dest(ins)
         for src, span in _sources(ins):
             if "://" in src or src.startswith("git@"):
                 continue
             kind = classify(src)
-            if kind is None:
+            if kind is None or (kind in ("pem", "key") and _looks_public(src, dest)):
                 continue
             verdict = _content_verdict(ctx, src, kind) if kind in ("pem", "key") else kind
             if verdict is None:
@@ -174,6 +208,10 @@ def check(ctx: DockerfileContext) -> None:
                 ctx.report(span, f"`{src}` {why}: copying it stores it in an image layer "
                            "(a later `rm` does not remove it); use a build secret mount",
                            fix=fix, severity=Severity.ERROR)
+            elif kind == "pem":
+                ctx.report(span, f"`{src}` may hold a private key (it could not be read to "
+                           "check): copying it stores it in an image layer; use a build secret "
+                           "mount for keys", fix=fix, severity=Severity.WARNING)
             else:
                 ctx.report(span, f"`{src}` usually holds credentials: copying it stores it "
                            "in an image layer; use a build secret mount", fix=fix,

@@ -70,7 +70,7 @@ def _snippet(env: str) -> str:
 
 
 @rule(code="DF304", name="credentials-in-run", severity=Severity.ERROR,
-      fix=FixAvailability.ALWAYS)
+      fix=FixAvailability.DISPLAY)
 def check(ctx: DockerfileContext) -> None:
     for ins in ctx.df.instructions:
         if ins.keyword == "ONBUILD" and ins.rest[:3].upper() == "RUN":

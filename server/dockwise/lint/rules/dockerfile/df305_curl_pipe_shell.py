@@ -38,7 +38,6 @@ from dockwise.lint.types import Severity
 from dockwise.text import Span
 
 
-
 def _downloads_to_stdout(cmd: Command) -> bool:
     name = cmd.name
     if name == "curl":

@@ -5,8 +5,10 @@ numeric mode whose *others* digit has the write bit, and symbolic modes that add
 permission for others (`a+w`, `o+w`, `ugo+rwx`, `o=rw`), in `RUN` (shell-form line and
 shell heredoc bodies) and in `COPY`/`ADD --chmod=`.
 
-Not reported: modes with the sticky bit (`chmod 1777 /tmp/cache`, the standard mode of a
-shared temporary directory), `+w` without `a`/`o` (the umask removes write for others).
+Not reported: temporary targets (`/tmp/…`, or a directory made by `mktemp` in the same
+script: `tempDir="$(mktemp -d)"; chmod 777 "$tempDir"`), modes with the sticky bit
+(`chmod 1777 /srv/shared`, the standard mode of a shared temporary directory), and `+w`
+without `a`/`o` (the umask removes write for others).
 
 ## Why is this bad?
 Any process in the container, whatever its user, can then replace the files — code,
@@ -61,6 +63,14 @@ def world_writable(mode: str) -> bool:
     return False
 
 
+def _temporary(path: str, temps: set[str]) -> bool:
+    """`/tmp/…` or a directory from `mktemp` in the same script (`"$tempDir"`)."""
+    if path.startswith("/tmp/"):
+        return True
+    m = re.fullmatch(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", path)
+    return m is not None and m.group(1) in temps
+
+
 @rule(code="DF308", name="world-writable", severity=Severity.WARNING)
 def check(ctx: DockerfileContext) -> None:
     for ins in ctx.df.instructions:
@@ -77,14 +87,22 @@ def check(ctx: DockerfileContext) -> None:
         if not ctx.analysis.posix_shell(ins):
             continue
         for script in run_scripts(ins):
+            temps: set[str] = set()
             for cmd in script.commands:
+                for a in cmd.assignments:
+                    name, _, val = a.raw.partition("=")
+                    if "mktemp" in val:
+                        temps.add(name)
                 c = unwrap(cmd)
                 if c.name != "chmod":
                     continue
-                for w in c.words[1:]:
+                for i, w in enumerate(c.words[1:], 1):
                     v = w.value
                     if v.startswith("-") and not re.fullmatch(r"-[rwxXst]+", v):
                         continue  # an option (`-R`, `--recursive`)
+                    targets = [t for t in c.words[i + 1 :] if not t.value.startswith("-")]
+                    if targets and all(_temporary(t.value, temps) for t in targets):
+                        break
                     if world_writable(v):
                         ctx.report(w.span, f"`chmod {v}` makes files writable by every user; "
                                    "give them to the app user instead (`chown`)")

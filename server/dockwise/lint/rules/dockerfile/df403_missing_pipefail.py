@@ -31,7 +31,8 @@ Which fix is offered depends on the shell that runs the script:
   `set -o pipefail`).
 - dash — `/bin/sh` of Debian and Ubuntu images — has no `pipefail`, so the prefix would
   break the build. Bash is part of every Debian/Ubuntu image, so the fix inserts
-  `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before the stage's first such `RUN` (this
+  `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before the stage's first such `RUN` and
+  the comment lines right above it (this
   also switches the stage's later `RUN`s, and stages built `FROM` it, to bash).
 - an image whose family the catalogue does not know (`FROM ${BASE}`, private images),
   distroless/scratch bases, and `ONBUILD` on Debian: no fix; the message says why.
@@ -103,10 +104,19 @@ def shell_kind(an: Analysis, ins: Instruction, script: Script) -> str:
 
 def first_pipe(script: Script) -> Span | None:
     """The first `|` not preceded by `set -o pipefail` in the script."""
-    for cmd in script.commands:
+    cmds = script.commands
+    in_case = 0
+    for k, cmd in enumerate(cmds):
         if sets_pipefail(cmd):
             return None
+        first = cmd.words[0].value if cmd.words else ""
+        if first == "case":
+            in_case += 1
+        elif first == "esac" and in_case:
+            in_case -= 1
         if cmd.op_after != "|":
+            continue
+        if in_case and _case_pattern(script, cmds, k):
             continue
         toks = cmd.words + cmd.redirects + cmd.assignments
         hi = max(t.hi for t in toks)
@@ -115,6 +125,17 @@ def first_pipe(script: Script) -> Span | None:
             return cmd.span
         return script.span(idx, idx + 1)
     return None
+
+
+def _case_pattern(script: Script, cmds: list[Command], k: int) -> bool:
+    """Whether the `|` after ``cmds[k]`` separates `case` patterns (`amd64|arm64)`)."""
+    j = k + 1
+    while j < len(cmds) and cmds[j].op_after == "|":
+        j += 1
+    if j >= len(cmds) or not cmds[j].words:
+        return False
+    end = cmds[j].words[-1].hi
+    return script.text[end:].lstrip(" \t").startswith(")")
 
 
 @rule(code="DF403", name="missing-pipefail", severity=Severity.WARNING,
@@ -155,9 +176,8 @@ def check(ctx: DockerfileContext) -> None:
                     edit = Edit(Span(h.body_span.start, h.body_span.start), "set -o pipefail\n")
                 fix = Fix("prefix the RUN with `set -o pipefail`", (edit,), Applicability.UNSAFE)
             elif kind == "dash" and not onbuild and _runner(ins, script) is None:
-                pos = shell_fix_at.setdefault(
-                    ins.stage, Span(top.span.start - _indent(ctx.text, top.span.start),
-                                    top.span.start - _indent(ctx.text, top.span.start)))
+                top_at = _above_comments(ctx.text, top.span.start - _indent(ctx.text, top.span.start))
+                pos = shell_fix_at.setdefault(ins.stage, Span(top_at, top_at))
                 fix = Fix("use bash with pipefail (`SHELL`)", (Edit(pos, _SHELL_LINE),),
                           Applicability.UNSAFE)
                 msg += " (`/bin/sh` here is dash, which has no pipefail: the fix switches to bash)"
@@ -175,3 +195,17 @@ def _indent(text: str, pos: int) -> int:
     while pos - n - 1 >= 0 and text[pos - n - 1] in " \t":
         n += 1
     return n
+
+
+def _above_comments(text: str, line_start: int) -> int:
+    """Start of the comment lines right above a line (they describe it, and a
+    `# hadolint ignore=` pragma there must stay attached to it)."""
+    pos = line_start
+    while pos > 0:
+        prev = text.rfind("\n", 0, pos - 1) + 1
+        if not text[prev:pos].lstrip(" \t").startswith("#"):
+            break
+        if prev == 0 and text[prev:pos].lstrip(" \t").lower().startswith(("# syntax", "# escape")):
+            break
+        pos = prev
+    return pos

@@ -1,0 +1,148 @@
+"""
+## What it does
+Reports an `apt-get install` / `apt install` in a `RUN` that neither removes
+`/var/lib/apt/lists/*` nor cache-mounts `/var/lib/apt` or `/var/lib/apt/lists`
+(`RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked`; a `tmpfs` mount there
+counts too). `apt-get dist-clean` (apt ≥ 2.7, removes the lists) counts as a removal.
+Shell-form lines, shell heredoc bodies and exec form are read; `rm -rf` of
+`/var/lib/apt/lists`, of its contents, or of a parent, and `find … -delete` count as a
+removal.
+
+Severity: *warning* in target stages and their `FROM` ancestors (the lists end up in the
+image), *information* in stages that are only build helpers (not `FROM`-ancestors of a
+target).
+
+## Why is this bad?
+`apt-get update` downloads tens of megabytes of package lists. Unless they are removed in
+the same `RUN`, they stay in that layer forever — deleting them in a later `RUN` does not
+make the image smaller.
+
+## Example
+```dockerfile
+RUN apt-get update && apt-get install -y --no-install-recommends curl
+```
+Use instead:
+```dockerfile
+RUN apt-get update && apt-get install -y --no-install-recommends curl \
+    && rm -rf /var/lib/apt/lists/*
+```
+
+## Fix safety
+Appends `&& rm -rf /var/lib/apt/lists/*` to the `RUN` (in a heredoc body: a new last
+line). The fix is *safe* when no later `RUN` of the stage, or of a stage built `FROM` it,
+installs (`install`, `upgrade`, `build-dep`, `source`, `download`) without its own
+`apt-get update` first; otherwise it is *unsafe*: that later `RUN` would fail without the
+lists. `ONBUILD RUN`s get the unsafe fix (the child builds are unknown). No fix for exec
+form (`RUN ["apt-get", …]`).
+
+The alternative (not offered automatically, unsafe) is a cache mount:
+`RUN --mount=type=cache,target=/var/cache/apt,sharing=locked
+--mount=type=cache,target=/var/lib/apt,sharing=locked` together with
+`rm -f /etc/apt/apt.conf.d/docker-clean` so the downloaded packages stay in the cache.
+
+Decisions where the catalogue is silent: one finding per `RUN` (on its first install);
+`apt install` is treated like `apt-get install`.
+
+≈ hadolint DL3009 is the exact equivalent; ≈ DF105 (an update alone in its layer).
+"""
+
+from __future__ import annotations
+
+from dockwise.dockerfile.model import Instruction
+from dockwise.dockerfile.packages import (
+    append_edit,
+    cache_mounted,
+    package_commands,
+    raw_commands,
+    removes,
+    run_instructions,
+)
+from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.registry import rule
+from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
+
+LISTS = "/var/lib/apt/lists"
+APT = ("apt-get", "apt")
+USES_INDEX = frozenset({"install", "upgrade", "build-dep", "source", "download"})
+REMOVE = "rm -rf /var/lib/apt/lists/*"
+
+
+def _needs_old_lists(ins: Instruction) -> bool:
+    """This RUN uses the apt index before (or without) running its own update."""
+    if cache_mounted(ins, LISTS):
+        return False
+    for pc in package_commands(ins):
+        if pc.manager not in APT:
+            continue
+        if pc.action == "update":
+            return False
+        if pc.action in USES_INDEX:
+            return True
+    return False
+
+
+@rule(code="DF102", name="apt-lists-kept", severity=Severity.WARNING,
+      fix=FixAvailability.SOMETIMES, equivalents=("DL3009",))
+def check(ctx: DockerfileContext) -> None:
+    an = ctx.analysis
+    runs = list(run_instructions(ctx.df, "apt", analysis=an))
+    if not runs:
+        return
+    ancestors: set[int] | None = None
+    later_needs: dict[int, bool] = {}
+    for ins in runs:
+        pcs = [pc for pc in package_commands(ins) if pc.manager in APT and pc.action == "install"]
+        if not pcs or cache_mounted(ins, LISTS, "/var/lib/apt"):
+            continue
+        cmds = list(raw_commands(ins))
+        if removes(cmds, LISTS) or any(pc.manager in APT and pc.action == "distclean"
+                                       for pc in package_commands(ins)):
+            continue
+        if ancestors is None:
+            ancestors = an.target_ancestors()
+        severity = Severity.WARNING if ins.stage in ancestors else Severity.INFORMATION
+        first = pcs[0]
+        where = "" if severity is Severity.WARNING else " (a build-helper stage)"
+        message = (f"`{first.text}` leaves the package lists in this layer{where}: remove "
+                   f"`/var/lib/apt/lists/*` in the same RUN or use a cache mount")
+        last = pcs[-1]
+        ins_at = append_edit(ins, last.script, ("sudo " if last.sudo else "") + REMOVE)
+        if ins_at is None:
+            reason = ("exec form" if ins.exec_form is not None else "the RUN cannot be extended")
+            ctx.report(first.span, message + f" (no automatic fix: {reason})", severity=severity)
+            continue
+        is_onbuild = ins.lo > 0
+        unsafe = is_onbuild or _later_needs_lists(ctx, ins, later_needs)
+        title = "Remove the apt lists at the end of the RUN"
+        if unsafe:
+            title += (" (unsafe: a later RUN installs without its own `apt-get update`)"
+                      if not is_onbuild else " (unsafe: ONBUILD)")
+        fix = Fix(title, (Edit(ins_at[0], ins_at[1]),),
+                  Applicability.UNSAFE if unsafe else Applicability.SAFE)
+        ctx.report(first.span, message, fix=fix, severity=severity)
+
+
+def _later_needs_lists(ctx: DockerfileContext, ins: Instruction, memo: dict[int, bool]) -> bool:
+    """A later RUN in the stage, or any RUN of a stage built FROM it, uses the apt index
+    without its own update."""
+    an = ctx.analysis
+    stage = an.stage_of(ins)
+    if stage is None:
+        return True
+    for st in an.stages:
+        if st.index < stage.index:
+            continue
+        if st.index != stage.index and stage not in an.chain(st):
+            continue
+        for other in st.instructions:
+            if other.keyword != "RUN" or (st.index == stage.index
+                                          and other.span.start <= ins.span.start):
+                continue
+            key = id(other)
+            if key not in memo:
+                rest = other.rest
+                memo[key] = ("apt" in rest or any("apt" in h.body for h in other.heredocs)) \
+                    and _needs_old_lists(other)
+            if memo[key]:
+                return True
+    return False
