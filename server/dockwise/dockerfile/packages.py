@@ -296,7 +296,8 @@ def _exec_script(ins: Instruction) -> tuple[list[Command], Script | None]:
             return [], None
         cmds = tokenize(code, to_src, "\\")
         return cmds, Script(code, cmds, to_src)
-    words = [ShellWord(e.value, e.value, 0, 0, e.span) for e in elems]
+    # exec-form elements: each word's range is its JSON string's range
+    words = [ShellWord(e.value, e.value, e.span.start, e.span.end, Span) for e in elems]
     return [Command(words, span=Span(elems[0].span.start, elems[-1].span.end))], None
 
 

@@ -29,8 +29,13 @@ class ShellWord:
     value: str  # quotes removed, escapes resolved (expansions kept literally)
     lo: int  # offsets in the script text
     hi: int
-    span: Span  # in the source file
+    to_src: Callable[[int, int], Span]
     quoted: bool = False
+
+    @property
+    def span(self) -> Span:
+        """The word's range in the source file."""
+        return self.to_src(self.lo, self.hi)
 
 
 @dataclass(slots=True)
@@ -83,6 +88,11 @@ class Script:
 
 
 _OPS = ("&&", "||", ";;", "|", ";", "&", "\n")
+_OP_START = frozenset("&|;\n")
+_REDIR_START = frozenset("0123456789<>&")
+# a word with no quoting, escapes or expansions: its value is its text
+_SIMPLE_WORD = re.compile(r"[^\s'\"\\`$;&|()<>]+")
+_WORD_END = frozenset(" \t\r\n;&|()<>")
 
 
 def tokenize(text: str, to_src: Callable[[int, int], Span], escape: str = "\\") -> list[Command]:
@@ -108,6 +118,7 @@ def tokenize(text: str, to_src: Callable[[int, int], Span], escape: str = "\\") 
                 commands[-1].op_after = op
             pending = op
 
+    simple = _SIMPLE_WORD.match
     while i < n:
         c = text[i]
         if c in " \t\r":
@@ -120,28 +131,36 @@ def tokenize(text: str, to_src: Callable[[int, int], Span], escape: str = "\\") 
             j = text.find("\n", i)
             i = n if j < 0 else j
             continue
-        m = _REDIR_TOKEN.match(text, i)
-        if m:
-            cur.append(ShellWord(m.group(0), m.group(0), i, m.end(), to_src(i, m.end())))
-            i = m.end()
-            continue
-        matched = next((op for op in _OPS if text.startswith(op, i)), None)
-        if matched is not None:
-            flush(matched)
-            i += len(matched)
-            continue
+        if c in _REDIR_START:
+            m = _REDIR_TOKEN.match(text, i)
+            if m:
+                cur.append(ShellWord(m.group(0), m.group(0), i, m.end(), to_src))
+                i = m.end()
+                continue
+        if c in _OP_START:
+            matched = next((op for op in _OPS if text.startswith(op, i)), None)
+            if matched is not None:
+                flush(matched)
+                i += len(matched)
+                continue
         if c in "()" or (c in "{}" and (i + 1 >= n or text[i + 1] in " \t\n;")):
             # subshells / brace groups are flattened; they end the command before them
             flush("")
             i += 1
             continue
         start = i
+        m = simple(text, i)
+        if m is not None and (m.end() >= n or text[m.end()] in _WORD_END):
+            i = m.end()
+            raw = text[start:i]
+            cur.append(ShellWord(raw, raw, start, i, to_src))
+            continue
         i, quoted = _scan_word(text, i, escape)
         if i == start:
             i += 1
             continue
         raw = text[start:i]
-        cur.append(ShellWord(raw, unquote(raw, escape), start, i, to_src(start, i), quoted))
+        cur.append(ShellWord(raw, unquote(raw, escape), start, i, to_src, quoted))
     flush("")
     for k in range(len(commands) - 1):
         if not commands[k].op_after:
