@@ -60,17 +60,27 @@ class Analysis:
     syntax: tuple[int, int]
     syntax_declared: bool
     compose_targets: bool = False
+    _names: dict[str, list[Stage]] | None = None
 
     # -- stage helpers -----------------------------------------------------------
+    def stages_named(self, name: str) -> list[Stage]:
+        """Every stage called ``name`` (case-insensitive), in file order."""
+        idx = self._names
+        if idx is None:
+            idx = {}
+            for st in self.stages:
+                if st.name is not None:
+                    idx.setdefault(st.name, []).append(st)
+            self._names = idx
+        return idx.get(name.lower(), [])
+
     def stage_by_name(self, name: str, before: int | None = None) -> Stage | None:
         """The stage ``name`` refers to (the last one defined before ``before``)."""
-        key = name.lower()
         found: Stage | None = None
-        for st in self.stages:
+        for st in self.stages_named(name):
             if before is not None and st.index >= before:
                 break
-            if st.name == key:
-                found = st
+            found = st
         return found
 
     def stage_of(self, instr: Instruction) -> Stage | None:

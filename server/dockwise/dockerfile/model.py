@@ -150,6 +150,7 @@ class Instruction:
     stage: int = -1  # index of the stage it belongs to (-1: before the first FROM)
     _arguments: Arguments | None = None
     _cache: dict[str, object] | None = None  # derived views (shell scripts, …) computed once
+    _rest: str | None = None
 
     @property
     def arguments(self) -> Arguments:
@@ -163,7 +164,10 @@ class Instruction:
     @property
     def rest(self) -> str:
         """Everything after the keyword (flags included), stripped; no tokenising."""
-        return self.line.text[self.kw_end :].strip(" \t")
+        r = self._rest
+        if r is None:
+            r = self._rest = self.line.text[self.kw_end :].strip(" \t")
+        return r
 
     @property
     def has_flags(self) -> bool:

@@ -148,7 +148,7 @@ def _check_from(ctx: DockerfileContext, st: Stage, stages: list[Stage]) -> None:
     key = base.expanded.lower()
     if st.name == key:
         return  # `FROM node AS node`: the image is meant
-    later = next((s for s in stages[st.index + 1 :] if s.name == key), None)
+    later = next((s for s in ctx.analysis.stages_named(key) if s.index > st.index), None)
     if later is None:
         return
     line = ctx.df.index.position(later.from_.span.start)[0] + 1
@@ -197,7 +197,7 @@ def _check_ref(
         ctx.report(span, f"`{value}` is the current stage: a stage cannot copy from itself",
                    equivalents=_SELF)
         return
-    later = next((s for s in stages[st.index + 1 :] if s.name == key), None)
+    later = next((s for s in ctx.analysis.stages_named(key) if s.index > st.index), None)
     if later is not None:
         line = ctx.df.index.position(later.from_.span.start)[0] + 1
         ctx.report(span, f"stage `{value}` is defined later (line {line}): stages can only "
