@@ -17,6 +17,7 @@ from typing import Any
 from dockwise.config import Settings, settings_for
 from dockwise.documents import COMPOSE, DOCKERFILE, is_compose_name, is_dockerfile_name
 from dockwise.lint.engine import (
+    LintResult,
     lint_compose_bytes,
     lint_compose_text,
     lint_dockerfile_bytes,
@@ -129,6 +130,7 @@ def run_job(job: Job) -> FileOutcome:
                                 code="DC001" if compose else "DF001")
         return FileOutcome(job.path, None, failed.violations)
     project_dir = Path(job.project_directory) if job.project_directory else None
+    df_kw: dict[str, Any] = {}
     if compose:
         from dockwise.compose.project import is_compose_document
         from dockwise.compose.yaml_model import load
@@ -139,7 +141,12 @@ def run_job(job: Job) -> FileOutcome:
             return FileOutcome(job.path, res.text, [],
                                note="not a Compose file (no top-level `services` or `include`); skipped")
     else:
-        res = lint_dockerfile_bytes(data, path, settings)
+        # the target stages and named contexts of the Compose builds of this Dockerfile
+        from dockwise.compose.builds import compose_builds_near
+
+        builds = compose_builds_near(path)
+        df_kw = {"compose_targets": builds.targets, "named_contexts": builds.named_contexts}
+        res = _lint_dockerfile_bytes(data, path, settings, df_kw)
     out = FileOutcome(job.path, res.text, res.violations, encoding=res.encoding,
                       internal_errors=res.internal_errors)
     if res.text is None or not (job.fix or job.diff):
@@ -148,7 +155,7 @@ def run_job(job: Job) -> FileOutcome:
     def lint(t: str) -> list[Violation]:
         if compose:
             return lint_compose_text(t, path, settings, project_directory=project_dir).violations
-        return lint_dockerfile_text(t, path, settings).violations
+        return lint_dockerfile_text(t, path, settings, **df_kw).violations
 
     directory = path.parent
 
@@ -168,6 +175,19 @@ def run_job(job: Job) -> FileOutcome:
             out.created[str(directory / p)] = content
             out.diff += unified_diff("", content, "/dev/null", f"b/{shown.lstrip('/')}")
     return out
+
+
+def _lint_dockerfile_bytes(data: bytes, path: Path, settings: Settings,
+                           kw: dict[str, Any]) -> LintResult:
+    from dockwise.documents import DecodeError, decode
+
+    try:
+        dec = decode(data)
+    except DecodeError:
+        return lint_dockerfile_bytes(data, path, settings)
+    res = lint_dockerfile_text(dec.text, path, settings, **kw)
+    res.encoding = dec.encoding
+    return res
 
 
 def unified_diff(a: str, b: str, fromfile: str, tofile: str) -> str:

@@ -221,7 +221,7 @@ def test_python_dash_m(project: Path) -> None:
 def test_fix_in_place_keeps_crlf_and_bom(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     p = tmp_path / "Dockerfile"
     p.write_bytes(b"\xef\xbb\xbfFROM python:3.13-slim\r\nMAINTAINER Jane\r\nCMD [\"python\"]\r\n")
-    rc, out, _ = run(capsys, str(p), "--select", "DF007", "--fix")
+    rc, _, _ = run(capsys, str(p), "--select", "DF007", "--fix")
     assert rc == 0
     assert p.read_bytes() == (b"\xef\xbb\xbfFROM python:3.13-slim\r\n"
                               b"LABEL org.opencontainers.image.authors=\"Jane\"\r\nCMD [\"python\"]\r\n")
@@ -241,6 +241,6 @@ def test_fix_stdin_prints_fixed_text(capsys: pytest.CaptureFixture[str], monkeyp
     import io
 
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"FROM a\nMAINTAINER x\n")))
-    rc, out, err = run(capsys, "-", "--select", "DF007", "--fix")
+    rc, out, _ = run(capsys, "-", "--select", "DF007", "--fix")
     assert rc == 0
     assert out == 'FROM a\nLABEL org.opencontainers.image.authors="x"\n'

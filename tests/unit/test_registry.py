@@ -17,8 +17,9 @@ RULES = sorted(all_rules().values(), key=lambda r: r.meta.code)
 
 
 def test_codes_and_names_unique() -> None:
-    names = [r.meta.name for r in RULES]
-    assert len(names) == len(set(names))
+    for lang in ("dockerfile", "compose"):
+        names = [r.meta.name for r in RULES if r.meta.language == lang]
+        assert len(names) == len(set(names)), lang
     for r in RULES:
         assert re.fullmatch(r"D[FC]\d{3}", r.meta.code)
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", r.meta.name)

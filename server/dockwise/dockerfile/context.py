@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 MAX_READ = 1 << 20  # bytes read from a manifest / ignore file
-MAX_WALK = 20000  # directory entries visited when looking inside a copied directory
+MAX_WALK = 5000  # directory entries visited when looking inside a copied directory
 
 
 def context_dir(ctx: Any, override: Path | str | None = None) -> Path | None:
@@ -269,25 +269,31 @@ def uses_scm_version(ctx_dir: Path) -> str | None:
 def walk_files(root: Path, ctx_dir: Path, ignore: DockerIgnore | None,
                limit: int = MAX_WALK) -> list[str]:
     """Context-relative paths of the files under ``root`` that the ignore file keeps
-    (bounded; directories excluded without `!` patterns are pruned)."""
+    (bounded to ``limit`` entries; directories excluded without `!` patterns are pruned)."""
     out: list[str] = []
     seen = 0
     prune = ignore is not None and not ignore.has_negation
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel_dir = os.path.relpath(dirpath, ctx_dir).replace(os.sep, "/")
-        keep_dirs = []
-        for d in dirnames:
-            rel = _clean(f"{rel_dir}/{d}")
-            if prune and ignore is not None and ignore.excluded(rel):
-                continue
-            keep_dirs.append(d)
-        dirnames[:] = sorted(keep_dirs)
-        for f in sorted(filenames):
+    base = _clean(os.path.relpath(root, ctx_dir).replace(os.sep, "/"))
+    stack: list[tuple[str, str]] = [(str(root), "" if base == "." else base)]
+    while stack and seen <= limit:
+        directory, rel = stack.pop()
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name, reverse=True)
+        except OSError:
+            continue
+        for e in entries:
             seen += 1
-            rel = _clean(f"{rel_dir}/{f}")
-            if ignore is None or not ignore.excluded(rel):
-                out.append(rel)
-        seen += len(dirnames)
-        if seen > limit:
-            break
+            r = f"{rel}/{e.name}" if rel else e.name
+            try:
+                is_dir = e.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if prune and ignore is not None and ignore.excluded(r):
+                    continue
+                stack.append((e.path, r))
+            elif ignore is None or not ignore.excluded(r):
+                out.append(r)
+    out.sort()
     return out

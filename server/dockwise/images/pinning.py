@@ -17,6 +17,7 @@ title that says so ("Pin `python:latest` to `python:3.14`").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -73,17 +74,54 @@ def is_moving_tag(ref: str, catalogue: Catalogue) -> bool:
         return True
     fam = catalogue.family(parts.canonical)
     if fam is not None:
-        return fam.is_moving(parts.tag)
+        return family_tag_moves(fam, parts.tag)
     return parts.tag.lower() in catalogue.moving_tags
 
 
+def family_tag_moves(fam: ImageFamily, tag: str | None) -> bool:
+    """:meth:`ImageFamily.is_moving`, except that a variant tag with a release name in
+    front of the variant (``debian:bookworm-slim``, ``debian:trixie-20260803-slim``)
+    names a release line, not the moving ``latest``; ``sid-slim``, ``lts-alpine``,
+    ``slim-bookworm`` and ``alpine3.20`` still move."""
+    if not tag:
+        return True
+    if not fam.is_moving(tag):
+        return False
+    low = tag.lower()
+    if low.split("-", 1)[0] in fam.moving_tags:
+        return True
+    probe = "-" + low
+    for variant in fam.variants:
+        if variant.pattern is None:
+            continue
+        m = re.search(variant.pattern, probe)
+        if m is not None:
+            return m.start() == 0  # nothing but the variant: follows `latest`
+    return True
+
+
 def _catalogue_tag(fam: ImageFamily, tag: str | None) -> str | None:
-    if tag and not fam.is_moving(tag):
+    if tag and not family_tag_moves(fam, tag):
         return None
     new = fam.pin(tag)
     if not new or (tag is not None and new == tag):
         return None
-    return new
+    return new if _known_tag(fam, new) else None
+
+
+def _known_tag(fam: ImageFamily, tag: str) -> bool:
+    """Whether ``tag`` is a current version, or a current version plus one variant the
+    catalogue knows (`3.14-slim`; not `24-buster-slim` when buster is unknown)."""
+    if tag in fam.current_tags:
+        return True
+    probe = "-" + tag.lower()
+    for variant in fam.variants:
+        if variant.pattern is None:
+            continue
+        m = re.search(variant.pattern, probe)
+        if m is not None:
+            return probe[1 : m.start()] in fam.current_tags
+    return False
 
 
 def pin_reference(

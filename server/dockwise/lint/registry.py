@@ -68,8 +68,14 @@ def rules_for(language: str) -> list[Rule]:
     return [r for r in all_rules().values() if r.meta.language == language]
 
 
-def by_name() -> dict[str, str]:
-    return {r.meta.name: code for code, r in all_rules().items()}
+def by_name() -> dict[str, set[str]]:
+    """Rule name -> codes. A name is unique within a language; the catalogue gives DF404
+    and DC203 the same name (`missing-healthcheck`), so a name can select one rule per
+    language."""
+    out: dict[str, set[str]] = {}
+    for code, r in all_rules().items():
+        out.setdefault(r.meta.name, set()).add(code)
+    return out
 
 
 class UnknownRuleError(ValueError):
@@ -89,7 +95,7 @@ def expand_selector(sel: str) -> set[str]:
         return {up}
     names = by_name()
     if s.lower() in names:
-        return {names[s.lower()]}
+        return set(names[s.lower()])
     if re.fullmatch(r"D[FC]\d{0,3}", up):
         hits = {c for c in rules if c.startswith(up)}
         if hits:

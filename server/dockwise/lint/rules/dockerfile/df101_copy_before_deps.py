@@ -388,8 +388,12 @@ def check(ctx: DockerfileContext) -> None:
         broad: Broad | None = None
         between: list[Instruction] = []
         deps_done: set[str] = set()  # installer kinds whose deps step ran before any broad COPY
+        posix = an.posix_shell(st.from_)  # the SHELL inherited by the stage (one lookup)
         for ins in st.instructions:
             kw = ins.keyword
+            if kw == "SHELL" and ins.exec_form:
+                prog = ins.exec_form[0].value.replace("\\", "/").rsplit("/", 1)[-1].lower()
+                posix = prog in ("sh", "bash", "ash", "dash", "zsh", "ksh", "busybox")
             if kw == "WORKDIR":
                 words = ins.words
                 val = words[0].value if words else ""
@@ -410,7 +414,7 @@ def check(ctx: DockerfileContext) -> None:
                     continue
             if kw == "RUN" and (_PRECHECK.search(ins.rest) or any(
                     _PRECHECK.search(h.body) for h in ins.heredocs)):
-                if not ctx.analysis.posix_shell(ins):
+                if not posix:
                     pass  # PowerShell/cmd: not read as shell code
                 elif broad is None:
                     deps_done.update(_deps_kinds(ins))

@@ -55,16 +55,18 @@ def check(ctx: DockerfileContext) -> None:
     cdir = context_dir(ctx)
     ignore: DockerIgnore | None = None
     loaded = False
-    for ins in ctx.df.instructions:
-        if ins.keyword not in ("COPY", "ADD"):
-            continue
+    memo: dict[tuple[str, Path | None], str | None] = {}
+    for ins in ctx.df.of("COPY", "ADD"):
         if ins.heredocs or (ins.has_flags and ins.flag("from") is not None):
             continue
         if cdir is not None and not loaded:
             ignore = load_ignore(cdir, Path(ctx.path) if ctx.path else None)
             loaded = True
         for value, span in _sources(ins):
-            hit = _data_source(value, cdir, ignore)
+            key = (value, cdir)
+            if key not in memo:  # the same source is often copied by many stages
+                memo[key] = _data_source(value, cdir, ignore)
+            hit = memo[key]
             if hit:
                 ctx.report(span, f"{hit}: keep model weights and datasets outside the image "
                            "and mount them")

@@ -41,6 +41,8 @@ Decisions where the catalogue is silent:
   a stage nor a catalogue image is taken as a named build context (Bake or
   `docker build --build-context`) and not reported; names with `/`, `:` or `@` are images.
 - `--from` values containing `$` are DF002's business (BuildKit does not expand them).
+- References with upper-case letters in the repository are invalid (the build fails to
+  parse them) and are left to other rules.
 - `ONBUILD` instructions are not checked (they belong to the downstream build).
 - ≈ BuildKit has no equivalent check; exact equivalent: hadolint DL3006.
 """
@@ -116,8 +118,17 @@ def named_contexts(ctx: DockerfileContext) -> set[str]:
     return names
 
 
-def _is_stage_name(ctx: DockerfileContext, value: str) -> bool:
-    return value.isdigit() or ctx.analysis.stage_by_name(value) is not None
+def _vars_known(ctx: DockerfileContext, raw: str) -> bool:
+    """Whether every variable of a FROM reference has a value (a default in its global
+    ARG, or an operand); platform args (`${TARGETOS}`) are only known at build time."""
+    if "$" not in raw:
+        return True
+    gargs = ctx.analysis.global_args
+    return all(r.has_default or gargs.get(r.name) for r in find_refs(raw, ctx.df.escape))
+
+
+def _is_stage_name(names: frozenset[str], value: str) -> bool:
+    return value.isdigit() or value.lower() in names
 
 
 def image_uses(ctx: DockerfileContext, *, kinds: tuple[UseKind, ...] = ("from", "copy", "mount")
@@ -126,6 +137,7 @@ def image_uses(ctx: DockerfileContext, *, kinds: tuple[UseKind, ...] = ("from", 
     an = ctx.analysis
     contexts = named_contexts(ctx)
     cat = ctx.images
+    names = frozenset(st.name for st in an.stages if st.name)
     for st in an.stages:
         base = st.base
         if "from" in kinds and base is not None and st.parent is None:
@@ -135,47 +147,54 @@ def image_uses(ctx: DockerfileContext, *, kinds: tuple[UseKind, ...] = ("from", 
                 and not base.is_scratch
                 and not base.unresolved_vars
                 and "$" not in exp
-                and not _is_stage_name(ctx, exp)
+                and not _is_stage_name(names, exp)
                 and exp.lower() not in contexts
                 and not base.raw.startswith(("'", '"'))
+                and _vars_known(ctx, base.raw)
             ):
-                yield ImageUse("from", st.from_, st, base.raw, base.span, exp,
-                               parse_reference(exp))
+                parts = base.resolved
+                if parts.repository == parts.repository.lower():  # else: invalid, DF001
+                    yield ImageUse("from", st.from_, st, base.raw, base.span, exp, parts)
         if "copy" not in kinds and "mount" not in kinds:
             continue
         for ins in st.instructions:
             kw = ins.keyword
             if kw in ("COPY", "ADD") and "copy" in kinds and "--from" in ins.rest:
                 for f in ins.flags_named("from"):
-                    use = _flag_use(ctx, cat, contexts, "copy", ins, st, f, f.value or "")
+                    use = _flag_use(ctx, cat, contexts, names, "copy", ins, st, f,
+                                    f.value or "")
                     if use is not None:
                         yield use
             elif kw == "RUN" and "mount" in kinds and "from" in ins.rest.lower():
                 for f in ins.flags_named("mount"):
                     v = mount_options(f.value or "").get("from")
                     if v:
-                        use = _flag_use(ctx, cat, contexts, "mount", ins, st, f, v)
+                        use = _flag_use(ctx, cat, contexts, names, "mount", ins, st, f, v)
                         if use is not None:
                             yield use
 
 
-def _flag_use(ctx: DockerfileContext, cat: Catalogue, contexts: set[str], kind: UseKind,
-              ins: Instruction, st: Stage, f: Flag, value: str) -> ImageUse | None:
+def _flag_use(ctx: DockerfileContext, cat: Catalogue, contexts: set[str],
+              names: frozenset[str], kind: UseKind, ins: Instruction, st: Stage, f: Flag,
+              value: str) -> ImageUse | None:
     value = value.strip()
     if (
         not value
         or "$" in value
         or value.lower() == "scratch"
-        or _is_stage_name(ctx, value)
+        or _is_stage_name(names, value)
         or value.lower() in contexts
     ):
         return None
     if not any(c in value for c in "/:@") and cat.family(value) is None:
         return None  # a bare word that is no catalogue image: a named context (see docs)
+    parts = parse_reference(value)
+    if parts.repository != parts.repository.lower():
+        return None
     span = _value_span(ctx, f, value, kind)
     if span is None:
         return None
-    return ImageUse(kind, ins, st, value, span, value, parse_reference(value))
+    return ImageUse(kind, ins, st, value, span, value, parts)
 
 
 def _value_span(ctx: DockerfileContext, f: Flag, value: str, kind: UseKind) -> Span | None:
@@ -317,7 +336,7 @@ def check(ctx: DockerfileContext) -> None:
         if fam is not None and fam.has_latest_tag is False:
             ctx.report(
                 site.report,
-                f"{what} has no tag and `{fam.name}` publishes no `latest` tag: the pull "
+                f"{what} has no tag, and `{fam.name}` publishes no `latest` tag: the pull "
                 "fails; choose a version tag",
                 severity=Severity.ERROR,
             )

@@ -40,6 +40,9 @@ Decisions where the catalogue is silent:
 
 - Only the `latest` case carries hadolint's DL3007, so `# hadolint ignore=DL3007` does
   not hide the information-level moving-tag findings.
+- A release name before the variant is a release line, not a moving tag:
+  `debian:bookworm-slim` is not reported, `debian:sid-slim` and `golang:bookworm`
+  (the newest Go on bookworm) are.
 - For images outside the catalogue only the catalogue's global moving words count, as
   the whole tag (`myorg/app:stable`); `myorg/app:stable-2` is not reported.
 - `latest` of an image that publishes no `latest` tag (e.g. `nvidia/cuda:latest`) stays
@@ -49,6 +52,7 @@ Decisions where the catalogue is silent:
 
 from __future__ import annotations
 
+from dockwise.images.pinning import family_tag_moves
 from dockwise.lint.engine import DockerfileContext
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.dockerfile.df201_untagged_image import (
@@ -74,7 +78,7 @@ def check(ctx: DockerfileContext) -> None:
         if latest:
             pass
         elif fam is not None:
-            if not fam.is_moving(tag):
+            if not family_tag_moves(fam, tag):
                 continue
         elif tag.lower() not in cat.moving_tags:
             continue

@@ -38,6 +38,9 @@ Decisions where the catalogue is silent:
   `bookworm`) and catalogue variants with a known slim
   counterpart are reported; a moving tag (`latest`, untagged) is DF201/DF202's business
   first, and tags the catalogue does not know (`3.9-buster`) are left alone.
+- CUDA images (`nvidia/cuda`, `pytorch/pytorch`) are left to DF207 (`-devel` →
+  `-runtime`) and DF209 (`-runtime` → `-base` when the wheels bundle CUDA): dropping
+  their CUDA libraries is only right in those cases.
 - A tag built from an ARG (`python:${PY}`) gets the suffix appended after the ARG.
 - ≈ DF206 (build tools in the final image), DF207 (CUDA `-devel` images).
 """
@@ -48,6 +51,7 @@ import re
 
 from dockwise.dockerfile.analysis import Stage
 from dockwise.dockerfile.imageref import parse_reference
+from dockwise.images.pinning import family_tag_moves
 from dockwise.lint.engine import DockerfileContext
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.dockerfile.df201_untagged_image import ImageUse, image_uses
@@ -56,6 +60,8 @@ from dockwise.text import Span
 
 _VERSION = re.compile(r"^\d+(\.\d+)*$")
 _CODENAME = re.compile(r"^[a-z]+$")
+# CUDA images: `-devel` vs `-runtime` is DF207's business, `-runtime` vs `-base` DF209's
+_CUDA_FAMILIES = frozenset({"nvidia/cuda", "pytorch/pytorch"})
 
 
 def target_root_stages(ctx: DockerfileContext) -> set[int]:
@@ -100,7 +106,7 @@ def check(ctx: DockerfileContext) -> None:
         if not tag or parts.digest:
             continue
         fam = cat.family(parts.canonical)
-        if fam is None or fam.is_moving(tag):
+        if fam is None or fam.name in _CUDA_FAMILIES or family_tag_moves(fam, tag):
             continue
         variant = fam.variant(tag)
         if not variant.slim_counterpart:
@@ -112,9 +118,9 @@ def check(ctx: DockerfileContext) -> None:
         wp = parse_reference(use.written)
         tag_span = use.sub_span(wp.tag_range)
         if tag_span is None:
-            ctx.report(use.span, f"`{use.expanded}` is a full image; its slim variant "
-                       f"`{parts.canonical}:{new_tag}` is much smaller (no fix: the tag comes "
-                       "from an ARG)")
+            ctx.report(use.span, f"`{use.expanded}` is a full image; a target stage rarely "
+                       f"needs it: the slim variant `{parts.canonical}:{new_tag}` is much "
+                       "smaller (no fix: the tag comes from an ARG)")
             continue
         written_tag = use.written[wp.tag_range[0] : wp.tag_range[1]] if wp.tag_range else ""
         name = use.written[: wp.name_range[1]]

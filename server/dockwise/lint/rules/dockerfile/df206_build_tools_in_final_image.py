@@ -159,9 +159,11 @@ def check(ctx: DockerfileContext) -> None:
         if an.is_windows(st) or _exempt(an, st, ctx.path):
             continue
         info = _StageInfo()
+        # `posix_shell` walks the stage for each call: only needed when a SHELL is set
+        has_shell = any(i.keyword == "SHELL" for s in an.chain(st) for i in s.instructions)
         for s in an.chain(st):
             for ins in s.instructions:
-                if ins.keyword == "RUN" and an.posix_shell(ins):
+                if ins.keyword == "RUN" and (not has_shell or an.posix_shell(ins)):
                     info.findings.extend(_run_findings(ins))
         tool = _toolchain_finding(ctx, an, st)
         if tool is not None:
@@ -282,9 +284,10 @@ def _toolchain_finding(ctx: DockerfileContext, an: Analysis, st: Stage) -> _Find
     fam = ctx.images.family(base.resolved.canonical)
     if fam is None or not fam.toolchain:
         return None
+    has_shell = any(i.keyword == "SHELL" for s in an.chain(st) for i in s.instructions)
     for s in an.chain(st):
         for ins in s.instructions:
-            if ins.keyword != "RUN" or not an.posix_shell(ins):
+            if ins.keyword != "RUN" or (has_shell and not an.posix_shell(ins)):
                 continue
             for _, c in raw_commands(ins):
                 if _build_command([w.value for w in c.words]):
@@ -446,6 +449,7 @@ def _runtime_packages(ctx: DockerfileContext, pcs: list[PackageCommand], keep: s
     more build-only names for this ecosystem (python3 for node-gyp)."""
     manager: str | None = None
     pkgs: list[str] = []
+    seen: set[str] = set()
     unknown: list[str] = []
     for pc in pcs:
         if pc.manager not in SYSTEM_MANAGERS or pc.action != "install":
@@ -464,11 +468,13 @@ def _runtime_packages(ctx: DockerfileContext, pcs: list[PackageCommand], keep: s
                 rt = ctx.images.dev_runtime(pc.manager, p)
                 if rt is None:
                     unknown.append(p)
-                elif rt not in pkgs:
+                elif rt not in seen:
+                    seen.add(rt)
                     pkgs.append(rt)
             elif is_build_package(p) or p in drop or (p in ("git", "make") and p not in keep):
                 continue
-            elif raw not in pkgs:
+            elif raw not in seen:
+                seen.add(raw)
                 pkgs.append(raw)
     return manager, pkgs, unknown
 

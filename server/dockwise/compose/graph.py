@@ -1,0 +1,558 @@
+"""Project-level view of a Compose project for reference rules (DC002, DC003, DC010).
+
+Compose resolves `extends` per file (a base named without `file:` is looked up in the
+same file, a `file:` is read relative to the extending file), then merges the file list
+in order. This module mirrors that as *layers*: each definition of a service is its
+extends chain (base first) plus itself, and a project service is the definitions of all
+files concatenated. References (services, volumes, networks, secrets, configs, models)
+are read from each layer with their nodes, so a rule can report them in the file that
+holds their text; attributes tagged `!reset` / `!override` drop what earlier layers set.
+
+The dependency graph has Compose's implicit edges: `links`, `network_mode` / `ipc` /
+`pid` / `uts` `service:x` and `volumes_from` (not `container:`), besides `depends_on`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dockwise.compose import interpolation
+from dockwise.compose.project import BASE_NAMES, ComposeFile, Project
+from dockwise.compose.service import Service, text_of, volumes
+from dockwise.compose.yaml_model import (
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    get,
+    get_key,
+    load,
+    mapping_items,
+)
+
+Reader = Callable[[Path], "str | None"]
+
+# attribute -> reference kind; scalar attributes (last layer wins) vs list attributes (union)
+NAMESPACE_ATTRS = ("network_mode", "ipc", "pid", "uts", "cgroup")
+EDGE_KINDS = frozenset({"depends_on", "links", "volumes_from", "network_mode", "ipc", "pid", "uts"})
+SERVICE_KINDS = frozenset({*EDGE_KINDS, "cgroup", "additional_contexts"})
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A name one service uses: `kind` is the attribute it comes from."""
+
+    kind: str  # depends_on, links, volumes_from, network_mode, …, volume, network, secret, …
+    name: str
+    node: Node  # the node holding the name (list item, key or scalar)
+    file: ComposeFile
+    required: bool = True  # depends_on `required: false`
+    short_volume: bool = False  # a short-syntax `name:/target` volume
+    source_span: tuple[int, int] | None = None  # the name inside `node`, when exact
+
+    @property
+    def target(self) -> str:
+        """What the name points to: `service` or the top-level section's singular."""
+        return "service" if self.kind in SERVICE_KINDS else self.kind
+
+
+@dataclass(slots=True)
+class Layer:
+    file: ComposeFile
+    node: Node  # a service mapping
+
+
+@dataclass(slots=True)
+class ExtendsProblem:
+    file: ComposeFile
+    node: Node  # the node naming the base service (or the `extends` value)
+    message: str
+    kind: str  # "undefined" | "cycle" | "unreadable"
+
+
+@dataclass(slots=True)
+class Definition:
+    """One file's definition of a service, with its `extends` chain resolved."""
+
+    name: str
+    file: ComposeFile
+    key: ScalarNode
+    node: Node
+    layers: list[Layer]  # base first, this definition last
+    complete: bool = True  # False when a base could not be read or found
+    extends_key: Node | None = None
+
+
+@dataclass(slots=True)
+class ProjectModel:
+    project: Project
+    services: dict[str, list[Definition]] = field(default_factory=dict)
+    declared: dict[str, set[str]] = field(default_factory=dict)
+    extends_problems: list[ExtendsProblem] = field(default_factory=list)
+
+    def is_project_file(self, f: ComposeFile) -> bool:
+        return any(f is g for g in self.project.files)
+
+    def service_refs(self, name: str) -> list[Ref]:
+        """Effective references of a project service (all definitions, merged)."""
+        layers = [ly for d in self.services.get(name, []) for ly in d.layers]
+        return effective_refs(layers, self.project.env)
+
+    def edges(self) -> dict[str, list[Ref]]:
+        """Dependency edges per service (Compose's implicit ones included)."""
+        out: dict[str, list[Ref]] = {}
+        for name in self.services:
+            out[name] = [r for r in self.service_refs(name) if r.kind in EDGE_KINDS]
+        return out
+
+
+# ---------------------------------------------------------------------------------------
+# building the model
+
+_LOCK = threading.Lock()
+_CACHE: list[tuple[Project, ProjectModel]] = []
+
+
+def project_model(project: Project, read: Reader | None = None) -> ProjectModel:
+    """The model of ``project`` (cached for the last project, so rules share it)."""
+    with _LOCK:
+        for p, m in _CACHE:
+            if p is project:
+                return m
+    m = build_model(project, read)
+    with _LOCK:
+        _CACHE[:] = [(project, m)]
+    return m
+
+
+def _default_read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def build_model(project: Project, read: Reader | None = None) -> ProjectModel:
+    reader = read or _default_read
+    model = ProjectModel(project)
+    loaded: dict[Path, ComposeFile | None] = {}
+    for f in project.files:
+        if f.path is not None:
+            loaded[f.path.resolve()] = f
+
+    def load_file(path: Path) -> ComposeFile | None:
+        p = path.resolve()
+        if p not in loaded:
+            t = reader(p)
+            if t is None:
+                loaded[p] = None
+            else:
+                doc = load(t)
+                loaded[p] = ComposeFile(p, t, doc) if doc.error is None else None
+        return loaded[p]
+
+    seen_problems: set[int] = set()
+
+    def problem(pr: ExtendsProblem) -> None:
+        if id(pr.node) not in seen_problems:
+            seen_problems.add(id(pr.node))
+            model.extends_problems.append(pr)
+
+    def chain(f: ComposeFile, name: str, node: Node,
+              stack: tuple[tuple[str, str], ...]) -> tuple[list[Layer], bool]:
+        own = Layer(f, node)
+        ext = get(node, "extends")
+        if ext is None:
+            return [own], True
+        base_name, name_node, file_node = _extends_target(ext, f.text)
+        if base_name is None or name_node is None:
+            return [own], False
+        target = f
+        if file_node is not None:
+            fname = text_of(file_node, f.text)
+            if not fname or "$" in fname:
+                return [own], False
+            loaded_target = load_file(f.directory / fname)
+            if loaded_target is None:
+                problem(ExtendsProblem(f, file_node, f"cannot read `{fname}`", "unreadable"))
+                return [own], False
+            target = loaded_target
+        base = _own_service(target, base_name)
+        if base is None:
+            where = "this file" if target is f else f"`{text_of(file_node, f.text)}`"
+            problem(ExtendsProblem(
+                f, name_node, f"service `{name}` extends `{base_name}`, which is not a service "
+                f"of {where}", "undefined"))
+            return [own], False
+        ident = (str(target.path) if target.path is not None else f"<{id(target)}>", base_name)
+        if ident in stack:
+            cyc = [n for _, n in stack[stack.index(ident):]]
+            cyc = [cyc[-1], *cyc[:-1]]
+            path = " -> ".join([*cyc, cyc[0]])
+            problem(ExtendsProblem(f, name_node, f"circular `extends`: {path}", "cycle"))
+            return [own], False
+        base_layers, ok = chain(target, base_name, base, (*stack, ident))
+        return [*base_layers, own], ok
+
+    for f in project.files:
+        sec = get(f.root, "services")
+        if not isinstance(sec, MappingNode):
+            continue
+        fid = str(f.path) if f.path is not None else f"<{id(f)}>"
+        for k, v in mapping_items(sec):
+            if not isinstance(k, ScalarNode):
+                continue
+            layers, ok = chain(f, k.value, v, ((fid, k.value),))
+            model.services.setdefault(k.value, []).append(
+                Definition(k.value, f, k, v, layers, ok, get_key(v, "extends")))
+    for section in ("volumes", "networks", "secrets", "configs", "models"):
+        model.declared[section] = project.names(section)
+    return model
+
+
+def _extends_target(ext: Node, text: str) -> tuple[str | None, Node | None, Node | None]:
+    """(base service name, node naming it, `file` node) of an `extends` value."""
+    if isinstance(ext, ScalarNode):
+        return text_of(ext, text), ext, None
+    if isinstance(ext, MappingNode):
+        sn = get(ext, "service")
+        return text_of(sn, text), sn, get(ext, "file")
+    return None, None, None
+
+
+def _own_service(f: ComposeFile, name: str) -> Node | None:
+    return get(get(f.root, "services"), name)
+
+
+# ---------------------------------------------------------------------------------------
+# references
+
+
+def _resolve_name(raw: str | None, env: dict[str, str]) -> str | None:
+    """A name with interpolation applied from the project `.env`; None when it depends on
+    a variable that is not known (or is malformed)."""
+    if raw is None:
+        return None
+    if "$" not in raw:
+        return raw
+    parsed = interpolation.parse(raw)
+    if parsed.problems:
+        return None
+    sub = interpolation.substitute(raw, env, parsed)
+    if sub.missing or sub.required_errors:
+        return None
+    return sub.value
+
+
+def _names(node: Node | None, text: str, key: str | None = "source") -> list[tuple[str, Node]]:
+    """Names in a short list (`[a, b]`), long list (`[{source: a}]`) or mapping (`{a: …}`)."""
+    out: list[tuple[str, Node]] = []
+    if isinstance(node, SequenceNode):
+        for item in node.value:
+            if isinstance(item, ScalarNode):
+                s = text_of(item, text)
+                if s:
+                    out.append((s, item))
+            elif isinstance(item, MappingNode) and key is not None:
+                src = get(item, key)
+                s = text_of(src, text)
+                if s and src is not None:
+                    out.append((s, src))
+    elif isinstance(node, MappingNode):
+        for k, _ in mapping_items(node):
+            if isinstance(k, ScalarNode) and k.value:
+                out.append((k.value, k))
+    return out
+
+
+def _service_prefixed(value: str | None) -> str | None:
+    if value and value.startswith("service:"):
+        return value[len("service:"):]
+    return None
+
+
+def layer_refs(layer: Layer, env: dict[str, str]) -> dict[str, list[Ref]]:
+    """References of one service layer, per attribute (`build.secrets` etc. dotted)."""
+    f, node, text = layer.file, layer.node, layer.file.text
+    out: dict[str, list[Ref]] = {}
+
+    def add(attr: str, kind: str, raw: str | None, n: Node, required: bool = True,
+            short_volume: bool = False, source_span: tuple[int, int] | None = None) -> None:
+        name = _resolve_name(raw, env)
+        if name:
+            out.setdefault(attr, []).append(
+                Ref(kind, name, n, f, required, short_volume, source_span))
+
+    dep = get(node, "depends_on")
+    if isinstance(dep, SequenceNode):
+        for item in dep.value:
+            add("depends_on", "depends_on", text_of(item, text), item)
+    elif isinstance(dep, MappingNode):
+        for k, v in mapping_items(dep):
+            if isinstance(k, ScalarNode):
+                req = get(v, "required")
+                required = not (isinstance(req, ScalarNode) and text_of(req, text) == "false")
+                add("depends_on", "depends_on", k.value, k, required=required)
+    for item in _seq(get(node, "links")):
+        s = text_of(item, text)
+        if s:
+            add("links", "links", s.split(":", 1)[0], item)
+    for item in _seq(get(node, "volumes_from")):
+        s = text_of(item, text)
+        if s and not s.startswith("container:"):
+            name = s[len("service:"):] if s.startswith("service:") else s
+            add("volumes_from", "volumes_from", name.split(":", 1)[0], item)
+    for attr in NAMESPACE_ATTRS:
+        val = get(node, attr)
+        target = _service_prefixed(text_of(val, text))
+        if target is not None and val is not None:
+            add(attr, attr, target, val)
+    build = get(node, "build")
+    if isinstance(build, MappingNode):
+        ac = get(build, "additional_contexts")
+        if isinstance(ac, MappingNode):
+            for _, v in mapping_items(ac):
+                target = _service_prefixed(text_of(v, text))
+                if target is not None:
+                    add("build.additional_contexts", "additional_contexts", target, v)
+        elif isinstance(ac, SequenceNode):
+            for item in ac.value:
+                s = text_of(item, text) or ""
+                target = _service_prefixed(s.partition("=")[2])
+                if target is not None:
+                    add("build.additional_contexts", "additional_contexts", target, item)
+        for name, n in _names(get(build, "secrets"), text):
+            add("build.secrets", "build secret", name, n)
+    # named volumes
+    for m in volumes(Service("", ScalarNode("tag:yaml.org,2002:str", ""), node), text):
+        if m.type != "volume" or not m.source or m.source.startswith("\\"):
+            continue  # (a Windows named pipe `\\.\pipe\x` is a bind)
+        if not m.short and get(m.node, "type") is None:
+            continue  # long syntax without `type`: a schema error (DC001)
+        span = None
+        if m.short and isinstance(m.node, ScalarNode):
+            span = _exact_prefix(m.node, m.source, text)
+        where = m.node if m.short else (get(m.node, "source") or m.node)
+        add("volumes", "volume", m.source, where, short_volume=m.short, source_span=span)
+    nets = get(node, "networks")
+    for name, n in _names(nets, text, key=None):
+        if name != "default":
+            add("networks", "network", name, n)
+    for name, n in _names(get(node, "secrets"), text):
+        add("secrets", "secret", name, n)
+    for name, n in _names(get(node, "configs"), text):
+        add("configs", "config", name, n)
+    for name, n in _names(get(node, "models"), text, key=None):
+        add("models", "model", name, n)
+    return out
+
+
+def _seq(node: Node | None) -> list[Node]:
+    return list(node.value) if isinstance(node, SequenceNode) else []
+
+
+def _exact_prefix(node: ScalarNode, prefix: str, text: str) -> tuple[int, int] | None:
+    """The file offsets of ``prefix`` at the start of a plain or single-line quoted scalar,
+    when the file text there is exactly the value's text."""
+    start = node.start_mark.index + (1 if node.style in ("'", '"') else 0)
+    if text[start:start + len(prefix)] == prefix and node.start_mark.line == node.end_mark.line:
+        return start, start + len(prefix)
+    return None
+
+
+def _attr_node(node: Node, attr: str) -> Node | None:
+    cur: Node | None = node
+    for part in attr.split("."):
+        cur = get(cur, part)
+    return cur
+
+
+def effective_refs(layers: list[Layer], env: dict[str, str]) -> list[Ref]:
+    """References surviving the merge of ``layers`` (base first): list attributes are
+    unions, namespace attributes are replaced by later layers, `!reset` drops what came
+    before (and contributes nothing), `!override` replaces it."""
+    acc: dict[str, list[Ref]] = {}
+    for layer in layers:
+        refs = layer_refs(layer, env)
+        for attr in {*refs, *acc}:
+            n = _attr_node(layer.node, attr)
+            if n is None:
+                continue
+            tag = n.tag
+            if tag == "!reset":
+                acc.pop(attr, None)
+                continue
+            if tag == "!override" or attr in NAMESPACE_ATTRS:
+                acc[attr] = list(refs.get(attr, []))
+            else:
+                acc.setdefault(attr, []).extend(refs.get(attr, []))
+    return [r for attr in sorted(acc) for r in acc[attr]]
+
+
+# ---------------------------------------------------------------------------------------
+# cycles
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    services: tuple[str, ...]  # a -> b -> … (the first one is not repeated)
+    edges: tuple[Ref, ...]  # edges[i] goes from services[i] to services[i + 1]
+
+    def describe(self) -> str:
+        return " -> ".join((*self.services, self.services[0]))
+
+
+def find_cycles(edges: dict[str, list[Ref]]) -> list[Cycle]:
+    """One cycle per strongly connected component that has one (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    sccs: list[list[str]] = []
+    counter = 0
+    for root in sorted(edges):
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            v, i = work.pop()
+            if i == 0:
+                index[v] = low[v] = counter
+                counter += 1
+                stack.append(v)
+                on_stack.add(v)
+            succ = [r.name for r in edges.get(v, []) if r.name in edges]
+            if i < len(succ):
+                work.append((v, i + 1))
+                w = succ[i]
+                if w not in index:
+                    work.append((w, 0))
+                elif w in on_stack:
+                    low[v] = min(low[v], index[w])
+                continue
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    comp.append(w)
+                    if w == v:
+                        break
+                sccs.append(comp)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[v])
+    cycles: list[Cycle] = []
+    for comp in sccs:
+        members = set(comp)
+        start = min(comp)
+        if len(comp) == 1 and not any(r.name == start for r in edges.get(start, [])):
+            continue
+        cycles.append(_cycle_in(start, members, edges))
+    cycles.sort(key=lambda c: c.services)
+    return cycles
+
+
+def _cycle_in(start: str, members: set[str], edges: dict[str, list[Ref]]) -> Cycle:
+    """A shortest cycle through ``start`` inside one component (breadth-first)."""
+    prev: dict[str, tuple[str, Ref]] = {}
+    queue = [start]
+    seen = {start}
+    while queue:
+        nxt: list[str] = []
+        for v in queue:
+            for r in edges.get(v, []):
+                if r.name == start:
+                    path = [r]
+                    cur = v
+                    while cur != start:
+                        p, e = prev[cur]
+                        path.append(e)
+                        cur = p
+                    path.reverse()
+                    names = tuple([start] + [e.name for e in path[:-1]])
+                    return Cycle(names, tuple(path))
+                if r.name in members and r.name not in seen:
+                    seen.add(r.name)
+                    prev[r.name] = (v, r)
+                    nxt.append(r.name)
+        queue = nxt
+    return Cycle((start,), ())  # unreachable for a real component
+
+
+# ---------------------------------------------------------------------------------------
+# how much of the project is known
+
+_OVERRIDE_NAME = re.compile(r"\.override\.ya?ml$", re.I)
+
+
+def is_fragment(project: Project, f: ComposeFile) -> bool:
+    """A file meant to be merged with others that is checked on its own: not in the
+    project's file list, and an override (`*.override.yaml`), a file without `services:`,
+    or a file near a base Compose file — in its directory or up to two above, within the
+    repository (used with `-f base -f this`, or as an `extends` source)."""
+    if project.in_file_list:
+        return False
+    if not isinstance(get(f.root, "services"), MappingNode):
+        return True
+    if f.path is None:
+        return False
+    if _OVERRIDE_NAME.search(f.path.name):
+        return True
+    me = f.path.resolve()
+    d = me.parent
+    for _ in range(3):  # this directory and two above, within the repository
+        for name in BASE_NAMES:
+            base = d / name
+            if base.is_file() and base.resolve() != me:
+                return True
+        if (d / ".git").exists() or d.parent == d:
+            break
+        d = d.parent
+    return False
+
+
+def fully_known(project: Project, f: ComposeFile) -> bool:
+    """Whether every file that can define a name for ``f`` is known (so a name that is not
+    defined anywhere is provably undefined)."""
+    return project.resolved and not is_fragment(project, f)
+
+
+# ---------------------------------------------------------------------------------------
+# merged attributes
+
+
+@dataclass(frozen=True, slots=True)
+class Attr:
+    """The layer that last sets a (dotted) service attribute, with its key and value."""
+
+    file: ComposeFile
+    key: Node
+    value: Node
+
+
+def attr_in_layers(layers: list[Layer], path: str) -> Attr | None:
+    """The effective setting of ``path`` (`build.dockerfile`) over ``layers``: the last layer
+    that sets it, or None (also when a later layer `!reset`s it)."""
+    found: Attr | None = None
+    parts = path.split(".")
+    for layer in layers:
+        parent: Node | None = layer.node
+        reset = False
+        for part in parts[:-1]:
+            parent = get(parent, part)
+            if parent is not None and parent.tag == "!reset":
+                reset = True
+        if reset:
+            found = None
+            continue
+        key = get_key(parent, parts[-1])
+        value = get(parent, parts[-1])
+        if key is None or value is None:
+            continue
+        found = None if value.tag == "!reset" else Attr(layer.file, key, value)
+    return found

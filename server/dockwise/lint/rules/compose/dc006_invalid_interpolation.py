@@ -1,0 +1,85 @@
+"""
+## What it does
+Reports a malformed interpolation in any scalar of the file (keys included): an empty
+`${}`, an invalid variable name (`${1X}`, `${ VAR}`), an operator Compose does not support
+(`${VAR/a/b}`, `${VAR#x}`, `${VAR%x}`, `${VAR^^}`) or an unclosed `${`.
+
+A lone `$` (`cost: 5 $`, `$1`) is kept as is by Compose v2 and is fine; `$$` is a literal
+`$`; `${VAR:?message}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:+alt}` and nested
+`${A:-${B}}` are valid.
+
+## Why is this bad?
+Compose interpolates the whole file before reading it, and refuses it on the first
+malformed template (`invalid interpolation format for services.web.environment.X`).
+Shell-only expansions such as `${VAR/a/b}` work in a Dockerfile `RUN` but not here.
+
+## Example
+```yaml
+services:
+  web:
+    image: nginx:1.27
+    command: sh -c 'echo ${HOSTNAME%%.*}'   # unsupported operator `%`: write `$${HOSTNAME%%.*}`
+```
+
+## Fix safety
+No automatic fix: either the text was meant for a shell in the container (escape it as
+`$${…}`) or the template is mistyped.
+
+Decisions: keys are checked too (compose-go interpolates values only, so a malformed
+template in a key is kept literally — almost always a mistake). The range is the template
+inside the scalar for plain and single-line quoted scalars whose text maps 1:1 to the
+value; otherwise (escapes, folded or block scalars) the whole scalar.
+"""
+
+from __future__ import annotations
+
+from dockwise.compose import interpolation
+from dockwise.compose.yaml_model import MappingNode, Node, ScalarNode, SequenceNode, span_of
+from dockwise.lint.engine import ComposeContext
+from dockwise.lint.registry import rule
+from dockwise.lint.types import Severity
+from dockwise.text import Span
+
+
+def _inner_start(node: ScalarNode, text: str) -> int | None:
+    """File offset of the value's first character when the scalar's source text is its
+    value verbatim (plain or quoted, single line, no escapes), else None."""
+    start, end = node.start_mark.index, node.end_mark.index
+    if node.start_mark.line != node.end_mark.line:
+        return None
+    if node.style in ("'", '"'):
+        start, end = start + 1, end - 1
+    elif node.style:
+        return None
+    return start if text[start:end] == node.value else None
+
+
+@rule(code="DC006", name="invalid-interpolation", severity=Severity.ERROR)
+def check(ctx: ComposeContext) -> None:
+    root = ctx.root
+    if root is None:
+        return
+    text = ctx.text
+    seen: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        n, is_key = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if isinstance(n, MappingNode):
+            for k, v in n.value:
+                stack.append((k, True))
+                stack.append((v, False))
+        elif isinstance(n, SequenceNode):
+            stack.extend((x, False) for x in n.value)
+        elif isinstance(n, ScalarNode) and "$" in n.value:
+            problems = interpolation.parse(n.value).problems
+            if not problems:
+                continue
+            base = _inner_start(n, text)
+            for p in problems:
+                where = Span(base + p.lo, base + p.hi) if base is not None else span_of(n)
+                effect = ("Compose does not interpolate keys and keeps it literally" if is_key
+                          else "Compose refuses the file (invalid interpolation format)")
+                ctx.report(where, f"{p.message}; {effect}; write `$$` for a literal `$`")

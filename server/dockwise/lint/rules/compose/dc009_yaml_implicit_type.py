@@ -1,0 +1,184 @@
+"""
+## What it does
+Reports an unquoted scalar in a string-valued field — `environment`, `labels`,
+`build.args`, `extra_hosts`, `sysctls` values, `image`, `command` items and `ports` items —
+that Compose v2 (go-yaml v3) reads as something other than the text written, so the
+container gets a different text (or Compose rejects the file):
+
+- floats that lose digits: `3.10` → `3.1`, `1.0` → `1`;
+- exponent forms: `1e5` → `100000`, `1e6` → `1e+06`, a digits-and-`e` commit SHA;
+- leading-zero octals and other integer forms: `0755` → `493`, `0x1F` → `31`,
+  `1_000` → `1000`, `+1` → `1`;
+- booleans written in another case: `True` → `true`;
+- dates (`2024-01-02`): Compose rejects the file (`invalid jsonType time.Time`).
+
+`yes`/`no`/`on`/`off` and base-60 forms (`22:22`) are plain strings to Compose v2; they are
+traps only for YAML 1.1 tools (PyYAML, older `docker-compose` v1) and are reported only
+with `compose-target = "yaml-1.1"`.
+
+Decisions: a value whose text Compose keeps unchanged (`8080`, `1.5`, `true`) is not
+reported; explicitly tagged values (`!!float 3.10`) and null values (`KEY:`, which passes
+the host's variable through) are left alone. Fields where Compose requires a string
+(`command` items, `extra_hosts` values) get the message that Compose rejects the file.
+
+## Why is this bad?
+`PYTHON_VERSION: 3.10` gives the container `PYTHON_VERSION=3.1`; `UMASK: 0022` gives `18`;
+`GIT_SHA: 123e4567` gives `1.23e+71`. Nothing warns: the value is just different.
+
+## Example
+```yaml
+services:
+  app:
+    image: python:3.13-slim
+    environment:
+      PYTHON_VERSION: 3.10   # the container gets 3.1
+      FILE_MODE: 0644        # the container gets 420
+```
+Use instead:
+```yaml
+    environment:
+      PYTHON_VERSION: "3.10"
+      FILE_MODE: "0644"
+```
+
+## Fix safety
+Safe: the scalar is double-quoted keeping its original text, which is what the author
+wrote and meant.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+
+from dockwise.compose.yaml_model import (
+    IMPLICIT,
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    Timestamp,
+    get,
+    is_plain,
+    mapping_items,
+    resolve_plain,
+)
+from dockwise.lint.engine import ComposeContext
+from dockwise.lint.registry import rule
+from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
+from dockwise.text import Span
+
+_YAML11_BOOLS = frozenset(
+    f(w) for w in ("y", "yes", "n", "no", "on", "off") for f in (str.lower, str.upper, str.title)
+)
+_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+# fields whose values Compose requires to be strings (a number is rejected, not converted)
+_STRICT = frozenset({"command", "extra_hosts"})
+
+
+def go_float(f: float) -> str:
+    """A float64 as Go's fmt.Sprint prints it (strconv 'g', shortest, %e from exponent 6)."""
+    if math.isnan(f):
+        return "NaN"
+    if math.isinf(f):
+        return "+Inf" if f > 0 else "-Inf"
+    if f == 0:
+        return "-0" if math.copysign(1, f) < 0 else "0"
+    sign, digits, exp = Decimal(repr(f)).as_tuple()
+    ds = "".join(map(str, digits)).rstrip("0") or "0"
+    assert isinstance(exp, int)
+    dp = len(digits) + exp  # position of the decimal point
+    neg = "-" if sign else ""
+    x = dp - 1
+    if x < -4 or x >= 6:
+        mant = ds[0] + ("." + ds[1:] if len(ds) > 1 else "")
+        return f"{neg}{mant}e{'-' if x < 0 else '+'}{abs(x):02d}"
+    if dp <= 0:
+        return f"{neg}0.{'0' * -dp}{ds}"
+    if dp >= len(ds):
+        return f"{neg}{ds}{'0' * (dp - len(ds))}"
+    return f"{neg}{ds[:dp]}.{ds[dp:]}"
+
+
+def typed_as(node: ScalarNode, yaml11: bool) -> tuple[str, str | None] | None:
+    """(what Compose reads, the text it produces — None when it rejects) for a plain scalar
+    whose text does not survive, else None."""
+    if not is_plain(node) or node.tag != IMPLICIT:
+        return None
+    raw = node.value
+    if "\n" in raw:
+        return None
+    v = resolve_plain(raw)
+    if yaml11 and isinstance(v, str):
+        if raw in _YAML11_BOOLS:
+            return "a boolean by YAML 1.1 tools", None
+        if _SEXAGESIMAL.match(raw):
+            return "a base-60 number by YAML 1.1 tools", None
+    if v is None:
+        return None
+    if isinstance(v, Timestamp):
+        return "a date", None
+    if isinstance(v, bool):
+        out = "true" if v else "false"
+        return (None if out == raw else ("the boolean `" + out + "`", out))
+    if isinstance(v, int):
+        return None if str(v) == raw else (f"the integer {v}", str(v))
+    if isinstance(v, float):
+        out = go_float(v)
+        return None if out == raw else (f"the number {out}", out)
+    return None
+
+
+def _values(node: Node | None) -> list[ScalarNode]:
+    """Values of a mapping, or items of a sequence (list forms)."""
+    out: list[ScalarNode] = []
+    if isinstance(node, MappingNode):
+        out.extend(v for _, v in mapping_items(node) if isinstance(v, ScalarNode))
+    elif isinstance(node, SequenceNode):
+        out.extend(x for x in node.value if isinstance(x, ScalarNode))
+    return out
+
+
+@rule(code="DC009", name="yaml-implicit-type", severity=Severity.WARNING,
+      fix=FixAvailability.ALWAYS)
+def check(ctx: ComposeContext) -> None:
+    yaml11 = ctx.settings.compose_target == "yaml-1.1"
+    seen: set[int] = set()
+    for svc in ctx.services:
+        fields: list[tuple[str, list[ScalarNode]]] = []
+        for key in ("environment", "labels", "extra_hosts", "sysctls", "ports"):
+            fields.append((key, _values(svc.get(key))))
+        build = svc.get("build")
+        fields.append(("build.args", _values(get(build, "args"))))
+        img = svc.get("image")
+        fields.append(("image", [img] if isinstance(img, ScalarNode) else []))
+        cmd = svc.get("command")
+        fields.append(("command", _values(cmd) if isinstance(cmd, SequenceNode) else
+                       [cmd] if isinstance(cmd, ScalarNode) else []))
+        for field, nodes in fields:
+            for n in nodes:
+                if id(n) in seen:
+                    continue
+                seen.add(id(n))
+                _check(ctx, field, n, yaml11)
+
+
+def _check(ctx: ComposeContext, field: str, node: ScalarNode, yaml11: bool) -> None:
+    t = typed_as(node, yaml11)
+    if t is None:
+        return
+    what, produced = t
+    raw = node.value
+    if what.endswith("YAML 1.1 tools"):
+        why = f"`{raw}` is read as {what} (a string to Compose v2)"
+    elif produced is None:
+        why = f"`{raw}` is read as {what}: Compose rejects the file (a string is required)"
+    elif field in _STRICT:
+        why = f"`{raw}` is read as {what}: Compose rejects it (`{field}` needs a string)"
+    else:
+        why = f"`{raw}` is read as {what}, so the container gets `{produced}`"
+    s = Span(node.start_mark.index, node.end_mark.index)
+    fix = Fix(f"quote `{raw}`", (Edit(s, '"' + raw.replace("\\", "\\\\").replace('"', '\\"') + '"'),),
+              Applicability.SAFE)
+    ctx.report(node, f"{why}; quote it to keep the text `{raw}`", fix=fix)

@@ -1,0 +1,202 @@
+"""
+## What it does
+Reports what `docker compose config` rejects although a schema cannot express it:
+- a service with neither `image` nor `build` (not for fragments);
+- `build.dockerfile` together with `build.dockerfile_inline`;
+- `network_mode` together with `networks`;
+- `scale` different from `deploy.replicas`;
+- `mem_limit`, `cpus`, `mem_reservation` or `pids_limit` different from its
+  `deploy.resources` twin (`limits.memory`, `limits.cpus`, `reservations.memory`,
+  `limits.pids`);
+- two mounts on the same container target in one `volumes:` list;
+- a `healthcheck.test` list that does not start with `CMD`, `CMD-SHELL` or `NONE`;
+- a top-level secret with neither `file` nor `environment` (unless `external`);
+- `build.platforms` not including the service's `platform`.
+
+## Why is this bad?
+`docker compose` refuses the project (`service "web" has neither an image nor a build
+context specified`, `can't set distinct values on 'scale' and 'deploy.replicas'`, …) or,
+for duplicate mount targets, the engine refuses to create the container.
+
+## Example
+```yaml
+services:
+  web:
+    image: nginx:1.27
+    network_mode: host
+    networks: [front]      # `network_mode` and `networks` are mutually exclusive
+    scale: 2
+    deploy:
+      replicas: 3          # `scale` (2) differs from `deploy.replicas` (3)
+```
+
+## Fix safety
+No automatic fix: which of the two settings is meant is the author's call.
+
+Decisions: the checks run on the merged service (overrides and `extends` applied, `!reset`
+honoured) and report at the setting this file holds. The `image`/`build` check is skipped
+for fragments (overrides, files without `services:`, files next to a base Compose file
+checked on their own), when the project cannot be resolved and when an `extends` base
+cannot be read; a `provider:` service needs neither. Sizes are compared as byte counts
+(`1g` = `1024m`), CPUs as numbers; values that need interpolation are resolved with the
+project `.env`, and skipped when that is not enough. Duplicate mount targets are checked
+per `volumes:` list (an override's mount replaces the base's mount on the same target).
+"""
+
+from __future__ import annotations
+
+import re
+
+from dockwise.compose import interpolation
+from dockwise.compose.graph import Attr, Layer, attr_in_layers, fully_known, project_model
+from dockwise.compose.service import Service, text_of, volumes
+from dockwise.compose.yaml_model import MappingNode, ScalarNode, SequenceNode, get
+from dockwise.lint.engine import ComposeContext
+from dockwise.lint.registry import rule
+from dockwise.lint.types import Severity
+
+_TWINS = (
+    ("mem_limit", "deploy.resources.limits.memory", "bytes"),
+    ("cpus", "deploy.resources.limits.cpus", "float"),
+    ("mem_reservation", "deploy.resources.reservations.memory", "bytes"),
+    ("pids_limit", "deploy.resources.limits.pids", "int"),
+)
+_BYTES = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]?)b?\s*$", re.I)
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+
+
+def _value(a: Attr | None, env: dict[str, str]) -> str | None:
+    if a is None:
+        return None
+    s = text_of(a.value, a.file.text)
+    if s is None or "$" not in s:
+        return s
+    parsed = interpolation.parse(s)
+    if parsed.problems:
+        return None
+    sub = interpolation.substitute(s, env, parsed)
+    return None if sub.missing or sub.required_errors else sub.value
+
+
+def _number(s: str | None, kind: str) -> float | None:
+    if s is None:
+        return None
+    try:
+        if kind == "bytes":
+            m = _BYTES.match(s)
+            return float(m.group(1)) * _UNITS[m.group(2).lower()] if m else None
+        return float(s)
+    except ValueError:
+        return None
+
+
+def _is_set(a: Attr | None) -> bool:
+    return a is not None and not (isinstance(a.value, ScalarNode) and text_of(a.value, a.file.text) is None)
+
+
+@rule(code="DC010", name="compose-inconsistent", severity=Severity.ERROR)
+def check(ctx: ComposeContext) -> None:
+    if ctx.root is None:
+        return
+    model = project_model(ctx.project, ctx.read_text)
+    me = ctx.file
+    env = ctx.project.env
+    known = fully_known(ctx.project, me)
+
+    def report_pair(a: Attr, b: Attr, msg: str) -> None:
+        for x in (a, b):
+            if x.file is me:
+                ctx.report(x.key, msg)
+                return
+
+    for name, defs in model.services.items():
+        mine = [d for d in defs if d.file is me]
+        if not mine:
+            continue
+        layers: list[Layer] = [ly for d in defs for ly in d.layers]
+
+        def at(path: str, layers: list[Layer] = layers) -> Attr | None:
+            return attr_in_layers(layers, path)
+
+        if (known and all(d.complete for d in defs)
+                and not any(_is_set(at(k)) for k in ("image", "build", "provider"))):
+            ctx.report(mine[0].key, f"service `{name}` has neither `image` nor `build`: Compose "
+                       "cannot create its container")
+        df, inline = at("build.dockerfile"), at("build.dockerfile_inline")
+        if df is not None and inline is not None:
+            report_pair(inline, df, f"service `{name}` sets both `build.dockerfile` and "
+                        "`build.dockerfile_inline`: they are mutually exclusive")
+        nm, nets = at("network_mode"), at("networks")
+        if _is_set(nm) and _is_set(nets) and nm is not None and nets is not None:
+            report_pair(nets, nm, f"service `{name}` sets both `network_mode` and `networks`: "
+                        "they are mutually exclusive (drop `networks`, or `network_mode`)")
+        scale, replicas = at("scale"), at("deploy.replicas")
+        sv, rv = _number(_value(scale, env), "int"), _number(_value(replicas, env), "int")
+        if scale is not None and replicas is not None and sv is not None and rv is not None \
+                and sv != rv:
+            report_pair(scale, replicas, f"service `{name}`: `scale` ({_value(scale, env)}) "
+                        f"differs from `deploy.replicas` ({_value(replicas, env)}); Compose "
+                        "refuses distinct values")
+        for short, long, kind in _TWINS:
+            a, b = at(short), at(long)
+            av, bv = _value(a, env), _value(b, env)
+            na, nb = _number(av, kind), _number(bv, kind)
+            if a is not None and b is not None and na is not None and nb is not None \
+                    and abs(na - nb) > 1e-9 * max(abs(na), abs(nb), 1):
+                report_pair(a, b, f"service `{name}`: `{short}` ({av}) differs from `{long}` "
+                            f"({bv}); Compose refuses distinct values")
+        hc = at("healthcheck.test")
+        if hc is not None and hc.file is me and isinstance(hc.value, SequenceNode) and hc.value.value:
+            first = hc.value.value[0]
+            word = text_of(first, me.text)
+            if word is not None and "$" not in word and word not in ("CMD", "CMD-SHELL", "NONE"):
+                ctx.report(first, f"`healthcheck.test` list starts with `{word}`: it must start "
+                           "with `CMD`, `CMD-SHELL` or `NONE` (e.g. `[\"CMD\", …]`)")
+        plat, plats = at("platform"), at("build.platforms")
+        pv = _value(plat, env)
+        if plat is not None and plats is not None and pv and isinstance(plats.value, SequenceNode):
+            listed = [text_of(x, plats.file.text) for x in plats.value.value]
+            if all(x is not None and "$" not in x for x in listed) and pv not in listed:
+                report_pair(plat, plats, f"service `{name}`: `build.platforms` does not include "
+                            f"its `platform` `{pv}`")
+        for d in mine:
+            _mount_targets(ctx, Service(name, d.key, d.node))
+    _secrets(ctx, known)
+
+
+def _mount_targets(ctx: ComposeContext, svc: Service) -> None:
+    seen: dict[str, int] = {}
+    for m in volumes(svc, ctx.text):
+        if not m.target or "$" in m.target:
+            continue
+        tgt = m.target.rstrip("/") or "/"
+        if tgt in seen:
+            where = m.node
+            if isinstance(m.node, MappingNode):
+                where = get(m.node, "target") or m.node
+            ctx.report(where, f"service `{svc.name}` mounts two volumes on `{tgt}` (first on "
+                       f"line {seen[tgt]}): the container cannot be created")
+        else:
+            seen[tgt] = m.node.start_mark.line + 1
+
+
+def _secrets(ctx: ComposeContext, known: bool) -> None:
+    if not known:
+        return
+    for name, entries in ctx.project.sections("secrets").items():
+        ok = False
+        for f, _k, v in entries:
+            for attr in ("file", "environment", "external"):
+                n = get(v, attr)
+                if n is None:
+                    continue
+                if attr == "external" and isinstance(n, ScalarNode) and text_of(n, f.text) == "false":
+                    continue
+                ok = True
+        if ok:
+            continue
+        for f, k, _v in entries:
+            if f is ctx.file:
+                ctx.report(k, f"secret `{name}` has neither `file` nor `environment` (and is "
+                           "not `external`): Compose does not know where to read it")
+                break

@@ -1,0 +1,162 @@
+"""
+## What it does
+Reports a `command` or `entrypoint` written as a string that uses shell syntax — `&&`,
+`||`, `|`, `;`, `&`, `>`, `<`, `$(…)` or backticks — without being run through a shell
+(`sh -c "…"`, `bash -lc "…"`, `ash -c "…"`, …).
+
+## Why is this bad?
+Compose does not run a string `command` through a shell: it splits it into words (the
+`go-shellwords` rules) and the container runs the first word with the rest as
+arguments. The splitter stops at the first unquoted operator, so
+`npm install && npm start` runs only `npm install`; `$(date)` and backticks are passed
+as literal text. (The Dockerfile's shell form is different: there Docker adds
+`/bin/sh -c`.)
+
+## Example
+```yaml
+services:
+  app:
+    image: node:22-slim
+    command: npm ci && npm start
+```
+Use instead:
+```yaml
+    command: ["sh", "-c", "npm ci && npm start"]
+```
+
+## Fix safety
+Unsafe: the fix wraps the string as `["sh", "-c", "…"]`. The image must have `/bin/sh`
+(distroless and scratch images have none), and the shell then becomes PID 1 unless the
+script ends with `exec …` — signals reach the shell, not the app.
+
+Decisions: a string that already starts with a shell and a `-c` flag is not reported;
+operators inside quotes are not operators; a list (exec form) `command` is not this
+rule's business.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+
+from dockwise.compose.yaml_model import IMPLICIT, ScalarNode
+from dockwise.lint.engine import ComposeContext
+from dockwise.lint.registry import rule
+from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
+from dockwise.text import Span
+
+SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "fish"})
+_C_FLAG = re.compile(r"^-[A-Za-z]*c[A-Za-z]*$")
+
+
+def is_shell(word: str) -> bool:
+    return posixpath.basename(word) in SHELLS
+
+
+def is_c_flag(word: str) -> bool:
+    return bool(_C_FLAG.match(word))
+
+
+def split_words(line: str) -> tuple[list[str], str | None]:
+    """Compose's split of a string command (mattn/go-shellwords, default options):
+    the words before the first unquoted operator, and that operator (or None)."""
+    words: list[str] = []
+    buf = ""
+    got = False
+    single = double = escaped = False
+    i = 0
+    n = len(line)
+    while i < n:
+        c = line[i]
+        if escaped:
+            buf += c
+            got = True
+            escaped = False
+            i += 1
+            continue
+        if c == "\\" and not single:
+            escaped = True
+            i += 1
+            continue
+        if c in " \t\r\n" and not single and not double:
+            if got:
+                words.append(buf)
+                buf, got = "", False
+            i += 1
+            continue
+        if c == "'" and not double:
+            single = not single
+            got = True
+            i += 1
+            continue
+        if c == '"' and not single:
+            double = not double
+            got = True
+            i += 1
+            continue
+        if c in ";&|<>" and not single and not double:
+            op = c
+            if i + 1 < n and line[i + 1] == c and c in "&|":
+                op = c * 2
+            if got:
+                words.append(buf)
+            return words, op
+        buf += c
+        got = True
+        i += 1
+    if got:
+        words.append(buf)
+    return words, None
+
+
+def shell_syntax(value: str) -> str | None:
+    """The first shell operator Compose will not interpret in a string command."""
+    words, op = split_words(value)
+    if words[:1] and is_shell(words[0]) and len(words) > 1 and is_c_flag(words[1]):
+        return None
+    if op is not None:
+        return op
+    for w in words:
+        if "$(" in w:
+            return "$(…)"
+        if "`" in w:
+            return "`…`"
+    return None
+
+
+def wrap_fix(node: ScalarNode, text: str, value: str) -> Fix:
+    new = "[" + ", ".join(json.dumps(x, ensure_ascii=False) for x in ("sh", "-c", value)) + "]"
+    start, end = node.start_mark.index, node.end_mark.index
+    if node.style in ("|", ">") and text[start:end].endswith("\n"):
+        new += "\n"
+    return Fix('wrap in `["sh", "-c", …]`', (Edit(Span(start, end), new),), Applicability.UNSAFE)
+
+
+@rule(code="DC012", name="command-without-shell", severity=Severity.WARNING,
+      fix=FixAvailability.ALWAYS)
+def check(ctx: ComposeContext) -> None:
+    seen: set[int] = set()
+    for svc in ctx.services:
+        for field in ("command", "entrypoint"):
+            node = svc.get(field)
+            if not isinstance(node, ScalarNode) or id(node) in seen or node.tag not in (
+                    IMPLICIT, "tag:yaml.org,2002:str", "!override"):
+                continue
+            seen.add(id(node))
+            value = node.value.strip()
+            if not value:
+                continue
+            op = shell_syntax(value)
+            if op is None:
+                continue
+            words, _ = split_words(value)
+            runs = " ".join(words)
+            if op in ("$(…)", "`…`"):
+                what = f"`{op}` is passed as literal text"
+            else:
+                what = (f"the words stop at `{op}`, so the container runs only `{runs}`"
+                        if runs else f"the words stop at `{op}`")
+            ctx.report(node, f"string `{field}` uses shell syntax but Compose runs no shell "
+                       f"(it splits the string into words): {what}; wrap it as "
+                       '`["sh", "-c", "…"]`', fix=wrap_fix(node, ctx.text, value))

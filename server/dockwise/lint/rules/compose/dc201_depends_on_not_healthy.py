@@ -1,0 +1,152 @@
+"""
+## What it does
+Reports a `depends_on` entry in short syntax (`- db`), or in long syntax with
+`condition: service_started` (also when `condition` is left out), on a service that has
+an enabled healthcheck — in Compose (`healthcheck.test`, not `disable: true`, not
+`["NONE"]`) or, when Compose says nothing, in its image (a `HEALTHCHECK` in the target
+stage chain of a local build, or a catalogue image known to ship one).
+
+## Why is this bad?
+`service_started` only waits for the container to be created and started: the dependent
+starts while the database is still initialising and fails its first connections. The
+healthcheck is already there; `condition: service_healthy` makes `up` wait for it.
+
+## Example
+```yaml
+services:
+  web:
+    depends_on:
+      - db
+  db:
+    image: postgres:17
+    healthcheck:
+      test: ["CMD-SHELL", "pg_isready -U postgres"]
+```
+Use instead:
+```yaml
+services:
+  web:
+    depends_on:
+      db:
+        condition: service_healthy
+```
+
+## Fix safety
+Unsafe: rewrites the entry in long syntax with `condition: service_healthy`. A short-syntax
+list becomes the long mapping form (every entry of the list, the others keeping
+`condition: service_started`), written in the file's indentation style with comments
+kept. `up` then waits for the check, and **fails** if it never passes (a broken or slow
+healthcheck blocks the stack). No fix for flow mappings or entries whose name is not a
+plain scalar.
+
+Decisions where the catalogue is silent:
+
+- A Compose `healthcheck:` without `test` keeps the image's check, so the image decides.
+- The finding is on the dependency's name in the file that writes the `depends_on`
+  entry.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dockwise.compose.builds import scalar_text, service_health
+from dockwise.compose.edits import indent_unit, insert_entry, scalar
+from dockwise.compose.service import Dependency, Service, depends_on
+from dockwise.compose.yaml_model import MappingNode, Node, ScalarNode, SequenceNode, get, get_key
+from dockwise.lint.engine import ComposeContext
+from dockwise.lint.registry import rule
+from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
+from dockwise.text import Span
+
+_DASH = re.compile(r"^[ \t]*-[ \t]+$")
+
+
+@rule(code="DC201", name="depends-on-not-healthy", severity=Severity.INFORMATION,
+      fix=FixAvailability.SOMETIMES)
+def check(ctx: ComposeContext) -> None:
+    known = ctx.project.sections("services")
+    cache: dict[str, bool | None] = {}
+    for svc in ctx.services:
+        for dep in depends_on(svc, ctx.text):
+            if dep.condition != "service_started" or dep.name not in known:
+                continue
+            if dep.name not in cache:
+                cache[dep.name] = service_health(ctx.project, dep.name, ctx.read_text).enabled
+            if cache[dep.name] is not True:
+                continue
+            how = "`depends_on` short syntax" if dep.short else "`condition: service_started`"
+            msg = (f"{how} waits only for `{dep.name}` to start, not for its healthcheck to "
+                   "pass: use `condition: service_healthy`")
+            fix = _fix(ctx, svc, dep)
+            if fix is None:
+                msg += " (no fix for this syntax)"
+            ctx.report(dep.node, msg, fix=fix)
+
+
+def _fix(ctx: ComposeContext, svc: Service, dep: Dependency) -> Fix | None:
+    title = f"Wait for `{dep.name}` to be healthy (`condition: service_healthy`)"
+    seq = svc.get("depends_on")
+    if dep.short:
+        if not isinstance(seq, SequenceNode):
+            return None
+        key = get_key(svc.node, "depends_on")
+        edits = _long_form(ctx, key, seq, dep.name)
+        return Fix(title, tuple(edits), Applicability.UNSAFE) if edits else None
+    if not isinstance(seq, MappingNode):
+        return None
+    value = get(seq, dep.name)
+    cond = get(value, "condition")
+    if isinstance(cond, ScalarNode):
+        return Fix(title, (Edit(Span(cond.start_mark.index, cond.end_mark.index),
+                                "service_healthy"),), Applicability.UNSAFE)
+    if isinstance(value, MappingNode) and value.value:
+        e = insert_entry(ctx.doc, value, ["condition: service_healthy"])
+        return Fix(title, (e,), Applicability.UNSAFE) if e is not None else None
+    return None
+
+
+def _long_form(ctx: ComposeContext, key: Node | None, seq: SequenceNode, healthy: str) -> list[Edit]:
+    """Rewrite a short-syntax `depends_on` list as the long mapping, item by item (so
+    comments between items stay where they are)."""
+    if key is None or not seq.value:
+        return []
+    text = ctx.text
+    unit = indent_unit(ctx.doc)
+    key_col = key.start_mark.column
+    names: list[tuple[ScalarNode, str]] = []
+    for item in seq.value:
+        name = scalar_text(item)
+        if not isinstance(item, ScalarNode) or not name or item.start_mark.line != item.end_mark.line:
+            return []
+        names.append((item, name))
+
+    def entry(name: str, col: int) -> str:
+        cond = "service_healthy" if name == healthy else "service_started"
+        return f"{' ' * col}{scalar(name)}:\n{' ' * (col + unit)}condition: {cond}"
+
+    if seq.flow_style:
+        between = text[key.end_mark.index : seq.start_mark.index]
+        if not re.fullmatch(r"[ \t]*:[ \t]*", between):
+            return []
+        after = text[seq.end_mark.index : _line_end(text, seq.end_mark.index)]
+        if after.strip() and not after.strip().startswith("#"):
+            return []
+        col = key_col + unit
+        body = "\n".join(entry(n, col) for _, n in names)
+        return [Edit(Span(key.end_mark.index, seq.end_mark.index), ":\n" + body)]
+    edits: list[Edit] = []
+    for item, name in names:
+        line_start = text.rfind("\n", 0, item.start_mark.index) + 1
+        if not _DASH.match(text[line_start : item.start_mark.index]):
+            return []
+        dash_col = item.start_mark.index - line_start - len(
+            text[line_start : item.start_mark.index].lstrip(" \t"))
+        col = dash_col if dash_col > key_col else key_col + unit
+        edits.append(Edit(Span(line_start, item.end_mark.index), entry(name, col)))
+    return edits
+
+
+def _line_end(text: str, offset: int) -> int:
+    j = text.find("\n", offset)
+    return len(text) if j < 0 else j

@@ -1,0 +1,135 @@
+"""
+## What it does
+Reports `depends_on: {x: {condition: service_healthy}}` where service `x` has no
+healthcheck. An **error** when that is provable: its Compose healthcheck is disabled
+(`disable: true`, `test: ["NONE"]`), it is a local build whose target stage chain has no
+`HEALTHCHECK` (or `HEALTHCHECK NONE`), or it runs a catalogue image known to ship none
+(postgres, redis, mysql, mariadb). A **warning** otherwise (an image the catalogue does
+not know may ship one).
+
+## Why is this bad?
+`docker compose up` waits for a health status that never comes and fails with
+`dependency failed to start: container x has no healthcheck configured`.
+
+## Example
+```yaml
+services:
+  web:
+    depends_on:
+      db:
+        condition: service_healthy
+  db:
+    image: postgres:17
+```
+Use instead:
+```yaml
+  db:
+    image: postgres:17
+    healthcheck:
+      test: ["CMD-SHELL", "pg_isready -U $${POSTGRES_USER:-postgres} -d $${POSTGRES_DB:-postgres}"]
+      interval: 10s
+      timeout: 5s
+      retries: 5
+      start_period: 30s
+```
+
+## Fix safety
+Unsafe: adds the catalogue's probe for that image and version to the service (postgres
+`pg_isready -U $${POSTGRES_USER:-postgres} -d $${POSTGRES_DB:-postgres}`; redis
+`redis-cli ping`; mariadb ≥ 11 `healthcheck.sh --connect --innodb_initialized`; mysql
+`mysqladmin ping -h 127.0.0.1`), with `$$` so that the container's shell — not Compose on
+the host — expands its variables, in the file's indentation style. Review the timings for
+slow-starting databases. No fix when the catalogue has no probe for the image, when the
+service is defined in another file, or when its healthcheck is disabled on purpose (the
+message says which).
+
+Decisions where the catalogue is silent:
+
+- A local build whose base image the catalogue says ships a `HEALTHCHECK` is not
+  reported; a base image it does not know still makes the case an error, as the
+  catalogue specifies ("a local build whose target stage chain has no HEALTHCHECK").
+- A `healthcheck:` section without `test` adds nothing to an image without one: it is
+  treated as no healthcheck, and the fix adds the `test` to that section.
+"""
+
+from __future__ import annotations
+
+from dockwise.compose.builds import (
+    Health,
+    catalogue_probe,
+    healthcheck_lines,
+    service_health,
+)
+from dockwise.compose.edits import insert_entry
+from dockwise.compose.yaml_model import MappingNode, ScalarNode, get, mapping_items
+from dockwise.lint.engine import ComposeContext
+from dockwise.lint.registry import rule
+from dockwise.lint.types import Applicability, Fix, FixAvailability, Severity
+
+
+@rule(code="DC202", name="healthy-without-healthcheck", severity=Severity.ERROR,
+      fix=FixAvailability.SOMETIMES)
+def check(ctx: ComposeContext) -> None:
+    known = ctx.project.sections("services")
+    cache: dict[str, Health] = {}
+    for svc in ctx.services:
+        deps = svc.get("depends_on")
+        if not isinstance(deps, MappingNode):
+            continue
+        for k, v in mapping_items(deps):
+            cond = get(v, "condition")
+            if not isinstance(k, ScalarNode) or not isinstance(cond, ScalarNode):
+                continue
+            if cond.value != "service_healthy" or k.value not in known:
+                continue
+            name = k.value
+            if name not in cache:
+                cache[name] = service_health(ctx.project, name, ctx.read_text)
+            health = cache[name]
+            if health.enabled is True:
+                continue
+            sev = Severity.ERROR if health.enabled is False else Severity.WARNING
+            msg = f"`condition: service_healthy`, but `{name}` has no healthcheck"
+            if health.compose is False:
+                msg = f"`condition: service_healthy`, but `{name}`'s healthcheck is disabled"
+            elif health.build is not None and health.image is False:
+                msg += " (its Dockerfile's target stage has no HEALTHCHECK)"
+            elif health.image is False and health.image_ref:
+                msg += f" (`{health.image_ref}` ships none)"
+            elif health.enabled is None:
+                msg += " in Compose, and its image may not ship one"
+            msg += ": `up` fails waiting for it"
+            fix, why = healthcheck_fix(ctx, name, health)
+            if fix is None:
+                msg += f" (no fix: {why})"
+            ctx.report(cond, msg, fix=fix, severity=sev)
+
+
+def healthcheck_fix(ctx: ComposeContext, name: str, health: Health) -> tuple[Fix | None, str]:
+    """Add the catalogue's probe for the service's image to its definition in this file."""
+    if health.compose is False:
+        return None, "its healthcheck is disabled on purpose"
+    probe, why = catalogue_probe(health.image_ref)
+    if probe is None:
+        return None, why
+    node = _own_definition(ctx, name)
+    if node is None:
+        return None, f"`{name}` is defined in another file"
+    title = f"Add a healthcheck to `{name}`: `{probe}`"
+    hc = get(node, "healthcheck")
+    if hc is None:
+        e = insert_entry(ctx.doc, node, healthcheck_lines(["CMD-SHELL", probe]))
+    elif isinstance(hc, MappingNode) and get(hc, "test") is None:
+        e = insert_entry(ctx.doc, hc, [healthcheck_lines(["CMD-SHELL", probe])[1].strip()])
+    else:
+        return None, "its `healthcheck` section cannot be extended"
+    if e is None:
+        return None, "the service is written in flow style"
+    return Fix(title, (e,), Applicability.UNSAFE), ""
+
+
+def _own_definition(ctx: ComposeContext, name: str) -> MappingNode | None:
+    for svc in ctx.services:
+        if svc.name == name and isinstance(svc.node, MappingNode):
+            return svc.node
+    return None
