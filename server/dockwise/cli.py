@@ -254,7 +254,8 @@ def _summary(findings: list[Any], outcomes: list[Any], args: argparse.Namespace,
 
 def _statistics(findings: list[Any], stream: Any) -> None:
     counts = Counter((f.violation.code, f.violation.name) for f in findings)
-    fixable = Counter(f.violation.code for f in findings if f.violation.fix)
+    fixable = Counter(f.violation.code for f in findings
+                      if f.violation.fix and f.violation.fix.applicability.value != "display")
     for (code, name), n in sorted(counts.items(), key=lambda x: (-x[1], x[0])):
         mark = " [*]" if fixable[code] else ""
         stream.write(f"{n:6d}  {code}  {name}{mark}\n")

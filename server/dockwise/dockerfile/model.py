@@ -193,14 +193,20 @@ class Instruction:
 
     @property
     def exec_form(self) -> list[JsonElement] | None:
+        if self._arguments is None and not self.has_flags and not self.rest.startswith("["):
+            return None  # cheap answer without tokenising
         return self.arguments.exec_form
 
     @property
     def json_like(self) -> bool:
+        if self._arguments is None and not self.has_flags and not self.rest.startswith("["):
+            return False
         return self.arguments.json_like
 
     @property
     def sub(self) -> Instruction | None:
+        if self.keyword != "ONBUILD":
+            return None
         return self.arguments.sub
 
     @property

@@ -88,7 +88,7 @@ def _prog(value: str) -> str:
 @rule(code="DF016", name="exec-form-variable", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES)
 def check(ctx: DockerfileContext) -> None:
-    for ins in ctx.df.instructions:
+    for ins in ctx.df.of("CMD", "ENTRYPOINT", "RUN", "HEALTHCHECK", "ONBUILD"):
         _check(ctx, ins, ctx.analysis.stage_of(ins))
         if ins.sub is not None:
             _check(ctx, ins.sub, None)
@@ -98,6 +98,8 @@ def _check(ctx: DockerfileContext, ins: Instruction, stage: Stage | None) -> Non
     kw = ins.keyword
     if kw in ("CMD", "ENTRYPOINT", "RUN"):
         elems = ins.exec_form
+        if not elems:
+            return
         lo, hi = ins.args_lo, ins.args_hi
     elif kw == "HEALTHCHECK":
         hc = healthcheck_cmd(ins)
