@@ -594,7 +594,7 @@ def _make_fix(ctx: DockerfileContext, run: Instruction, broad: Broad,
         if has_proj or suffix:
             out.append(indent + head + sep.join(proj_parts))
         edits.append(Edit(Span(run_line, run.span.end), "\n".join(out)))
-    title = "Copy the dependency manifests first and move the broad COPY after the install"
+    title = "Reorder COPY before RUN: copy the dependency manifests first, the rest after the install"
     return Fix(title, tuple(edits), Applicability.UNSAFE)
 
 

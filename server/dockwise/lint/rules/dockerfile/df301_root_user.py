@@ -301,7 +301,7 @@ def _fix(ctx: DockerfileContext, an: Analysis, st: Stage,
     if plan.chown is not None and written:
         edits.extend(_chown_copies(an, st, anchor, written, plan.chown))
     what = f"`{plan.user}`" + (f" (uid {UID})" if plan.run is not None else "")
-    return Fix(f"Run as the non-root user {what}", tuple(edits), Applicability.UNSAFE), ""
+    return Fix(f"Add a non-root USER: run as {what}", tuple(edits), Applicability.UNSAFE), ""
 
 
 def _low_port(an: Analysis, chain: list[Stage]) -> int | None:
