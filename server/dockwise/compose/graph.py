@@ -35,6 +35,7 @@ from dockwise.compose.yaml_model import (
 )
 
 Reader = Callable[[Path], "str | None"]
+MAX_EXTENDS_DEPTH = 64
 
 # attribute -> reference kind; scalar attributes (last layer wins) vs list attributes (union)
 NAMESPACE_ATTRS = ("network_mode", "ipc", "pid", "uts", "cgroup")
@@ -97,10 +98,15 @@ class ProjectModel:
     def is_project_file(self, f: ComposeFile) -> bool:
         return any(f is g for g in self.project.files)
 
+    _refs: dict[int, dict[str, list[Ref]]] = field(default_factory=dict)
+
+    def effective(self, layers: list[Layer]) -> list[Ref]:
+        """:func:`effective_refs` with each layer's references computed once."""
+        return effective_refs(layers, self.project.env, self._refs)
+
     def service_refs(self, name: str) -> list[Ref]:
         """Effective references of a project service (all definitions, merged)."""
-        layers = [ly for d in self.services.get(name, []) for ly in d.layers]
-        return effective_refs(layers, self.project.env)
+        return self.effective([ly for d in self.services.get(name, []) for ly in d.layers])
 
     def edges(self) -> dict[str, list[Ref]]:
         """Dependency edges per service (Compose's implicit ones included)."""
@@ -108,6 +114,33 @@ class ProjectModel:
         for name in self.services:
             out[name] = [r for r in self.service_refs(name) if r.kind in EDGE_KINDS]
         return out
+
+
+# ---------------------------------------------------------------------------------------
+# mapping lookups, indexed once per node
+
+_INDEX = "_dockwise_index"
+
+
+def index(node: Node | None) -> dict[str, tuple[Node, Node]]:
+    """key -> (key node, value node) of a mapping, merges applied (as :func:`get` sees
+    it), computed once per node and kept on it (nodes are rebuilt with each parse)."""
+    if not isinstance(node, MappingNode):
+        return {}
+    d: dict[str, tuple[Node, Node]] | None = node.__dict__.get(_INDEX)
+    if d is None:
+        d = {}
+        for k, v in mapping_items(node):
+            if isinstance(k, ScalarNode) and k.value not in d:
+                d[k.value] = (k, v)
+        node.__dict__[_INDEX] = d
+    return d
+
+
+def fget(node: Node | None, key: str) -> Node | None:
+    """:func:`get` through :func:`index`."""
+    e = index(node).get(key)
+    return e[1] if e is not None else None
 
 
 # ---------------------------------------------------------------------------------------
@@ -165,9 +198,11 @@ def build_model(project: Project, read: Reader | None = None) -> ProjectModel:
     def chain(f: ComposeFile, name: str, node: Node,
               stack: tuple[tuple[str, str], ...]) -> tuple[list[Layer], bool]:
         own = Layer(f, node)
-        ext = get(node, "extends")
+        ext = fget(node, "extends")
         if ext is None:
             return [own], True
+        if len(stack) > MAX_EXTENDS_DEPTH:
+            return [own], False
         base_name, name_node, file_node = _extends_target(ext, f.text)
         if base_name is None or name_node is None:
             return [own], False
@@ -287,7 +322,7 @@ def layer_refs(layer: Layer, env: dict[str, str]) -> dict[str, list[Ref]]:
             out.setdefault(attr, []).append(
                 Ref(kind, name, n, f, required, short_volume, source_span))
 
-    dep = get(node, "depends_on")
+    dep = fget(node, "depends_on")
     if isinstance(dep, SequenceNode):
         for item in dep.value:
             add("depends_on", "depends_on", text_of(item, text), item)
@@ -297,21 +332,21 @@ def layer_refs(layer: Layer, env: dict[str, str]) -> dict[str, list[Ref]]:
                 req = get(v, "required")
                 required = not (isinstance(req, ScalarNode) and text_of(req, text) == "false")
                 add("depends_on", "depends_on", k.value, k, required=required)
-    for item in _seq(get(node, "links")):
+    for item in _seq(fget(node, "links")):
         s = text_of(item, text)
         if s:
             add("links", "links", s.split(":", 1)[0], item)
-    for item in _seq(get(node, "volumes_from")):
+    for item in _seq(fget(node, "volumes_from")):
         s = text_of(item, text)
         if s and not s.startswith("container:"):
             name = s[len("service:"):] if s.startswith("service:") else s
             add("volumes_from", "volumes_from", name.split(":", 1)[0], item)
     for attr in NAMESPACE_ATTRS:
-        val = get(node, attr)
+        val = fget(node, attr)
         target = _service_prefixed(text_of(val, text))
         if target is not None and val is not None:
             add(attr, attr, target, val)
-    build = get(node, "build")
+    build = fget(node, "build")
     if isinstance(build, MappingNode):
         ac = get(build, "additional_contexts")
         if isinstance(ac, MappingNode):
@@ -338,15 +373,15 @@ def layer_refs(layer: Layer, env: dict[str, str]) -> dict[str, list[Ref]]:
             span = _exact_prefix(m.node, m.source, text)
         where = m.node if m.short else (get(m.node, "source") or m.node)
         add("volumes", "volume", m.source, where, short_volume=m.short, source_span=span)
-    nets = get(node, "networks")
+    nets = fget(node, "networks")
     for name, n in _names(nets, text, key=None):
         if name != "default":
             add("networks", "network", name, n)
-    for name, n in _names(get(node, "secrets"), text):
+    for name, n in _names(fget(node, "secrets"), text):
         add("secrets", "secret", name, n)
-    for name, n in _names(get(node, "configs"), text):
+    for name, n in _names(fget(node, "configs"), text):
         add("configs", "config", name, n)
-    for name, n in _names(get(node, "models"), text, key=None):
+    for name, n in _names(fget(node, "models"), text, key=None):
         add("models", "model", name, n)
     return out
 
@@ -367,17 +402,25 @@ def _exact_prefix(node: ScalarNode, prefix: str, text: str) -> tuple[int, int] |
 def _attr_node(node: Node, attr: str) -> Node | None:
     cur: Node | None = node
     for part in attr.split("."):
-        cur = get(cur, part)
+        cur = fget(cur, part)
     return cur
 
 
-def effective_refs(layers: list[Layer], env: dict[str, str]) -> list[Ref]:
+def effective_refs(layers: list[Layer], env: dict[str, str],
+                   cache: dict[int, dict[str, list[Ref]]] | None = None) -> list[Ref]:
     """References surviving the merge of ``layers`` (base first): list attributes are
     unions, namespace attributes are replaced by later layers, `!reset` drops what came
     before (and contributes nothing), `!override` replaces it."""
     acc: dict[str, list[Ref]] = {}
     for layer in layers:
-        refs = layer_refs(layer, env)
+        if cache is None:
+            refs = layer_refs(layer, env)
+        else:
+            got = cache.get(id(layer.node))
+            if got is None:
+                got = cache[id(layer.node)] = layer_refs(layer, env)
+            refs = got
+
         for attr in {*refs, *acc}:
             n = _attr_node(layer.node, attr)
             if n is None:
@@ -503,17 +546,90 @@ def is_fragment(project: Project, f: ComposeFile) -> bool:
         return False
     if _OVERRIDE_NAME.search(f.path.name):
         return True
-    me = f.path.resolve()
+    return nearby_base(f.path) is not None
+
+
+def nearby_base(path: Path) -> Path | None:
+    """The closest base Compose file (`compose.yaml`, …) other than ``path`` itself, in its
+    directory or up to two above, within the repository."""
+    me = path.resolve()
     d = me.parent
-    for _ in range(3):  # this directory and two above, within the repository
+    for _ in range(3):
         for name in BASE_NAMES:
             base = d / name
             if base.is_file() and base.resolve() != me:
-                return True
+                return base.resolve()
         if (d / ".git").exists() or d.parent == d:
             break
         d = d.parent
-    return False
+    return None
+
+
+def base_project(project: Project, f: ComposeFile, read: Reader | None = None) -> Project | None:
+    """For a fragment near a base Compose file: that base's resolved project, whose names
+    the fragment may use (None when there is no such base or it cannot be read)."""
+    if not is_fragment(project, f) or f.path is None:
+        return None
+    base = nearby_base(f.path)
+    if base is None:
+        return None
+    text = (read or _default_read)(base)
+    if text is None:
+        return None
+    from dockwise.compose.project import resolve_project
+
+    bp = resolve_project(base, text)
+    return bp if bp.resolved else None
+
+
+SECTIONS = ("services", "volumes", "networks", "secrets", "configs", "models")
+MAX_SIBLINGS = 50
+
+
+def fragment_names(project: Project, f: ComposeFile,
+                   read: Reader | None = None) -> dict[str, set[str]] | None:
+    """Names a fragment near a base Compose file may use besides its own: those of the
+    base's project and of the other Compose files in the fragment's directory (fragments
+    of one directory are used together). None when there is no base to merge with."""
+    base = base_project(project, f, read)
+    if base is None or f.path is None:
+        return None
+    out = {sec: base.names(sec) for sec in SECTIONS}
+    reader = read or _default_read
+    me = f.path.resolve()
+    try:
+        siblings = sorted(p for p in me.parent.iterdir()
+                          if p.suffix in (".yml", ".yaml") and p.resolve() != me)
+    except OSError:
+        siblings = []
+    for p in siblings[:MAX_SIBLINGS]:
+        t = reader(p)
+        if t is None:
+            continue
+        for sec, names in _top_names(str(p), t).items():
+            out[sec] |= names
+    return out
+
+
+_NAMES_CACHE: dict[tuple[str, int], dict[str, set[str]]] = {}
+
+
+def _top_names(path: str, text: str) -> dict[str, set[str]]:
+    """Top-level names per section of a file's text (cached by path and content)."""
+    key = (path, hash(text))
+    hit = _NAMES_CACHE.get(key)
+    if hit is not None:
+        return hit
+    doc = load(text)
+    out: dict[str, set[str]] = {}
+    for sec in SECTIONS:
+        node = get(doc.root, sec)
+        if isinstance(node, MappingNode):
+            out[sec] = {k.value for k, _ in mapping_items(node) if isinstance(k, ScalarNode)}
+    if len(_NAMES_CACHE) > 2000:
+        _NAMES_CACHE.clear()
+    _NAMES_CACHE[key] = out
+    return out
 
 
 def fully_known(project: Project, f: ComposeFile) -> bool:
@@ -544,15 +660,38 @@ def attr_in_layers(layers: list[Layer], path: str) -> Attr | None:
         parent: Node | None = layer.node
         reset = False
         for part in parts[:-1]:
-            parent = get(parent, part)
+            parent = fget(parent, part)
             if parent is not None and parent.tag == "!reset":
                 reset = True
         if reset:
             found = None
             continue
-        key = get_key(parent, parts[-1])
-        value = get(parent, parts[-1])
-        if key is None or value is None:
+        entry = index(parent).get(parts[-1])
+        if entry is None:
             continue
+        key, value = entry
         found = None if value.tag == "!reset" else Attr(layer.file, key, value)
     return found
+
+
+def sibling_completes(f: ComposeFile, service: str, keys: tuple[str, ...],
+                      read: Reader | None = None) -> bool:
+    """Whether another Compose file in ``f``'s directory defines ``service`` with one of
+    ``keys`` (a base file completed with `-f base -f compose.prod.yaml`)."""
+    if f.path is None:
+        return False
+    reader = read or _default_read
+    me = f.path.resolve()
+    try:
+        siblings = sorted(p for p in me.parent.iterdir()
+                          if p.suffix in (".yml", ".yaml") and p.resolve() != me)
+    except OSError:
+        return False
+    for p in siblings[:MAX_SIBLINGS]:
+        t = reader(p)
+        if t is None or service not in _top_names(str(p), t).get("services", set()):
+            continue
+        node = get(get(load(t).root, "services"), service)
+        if any(get(node, k) is not None for k in keys):
+            return True
+    return False

@@ -34,8 +34,11 @@ overrides, `COMPOSE_FILE`), `include`d files and `extends` chains (within a file
 across files). A reference that a service inherits through `extends` from a file outside
 the project is reported at that `extends`. When the project cannot be resolved (a listed
 or included file is missing) or the file is a fragment checked on its own (an override,
-a file without `services:`, a file next to a base `compose.yaml`), only what is provable
-is reported: an `extends.service` missing from its (readable) file. Names containing
+a file without `services:`), only what is provable is reported: an `extends.service`
+missing from its (readable) file. A file that is not in the file list but sits near a
+base Compose file (its directory or up to two above, e.g. `extensions/x/x-compose.yml`
+used with `-f docker-compose.yml -f …`) is checked against the names of the base's
+project and of the other Compose files in its directory. Names containing
 interpolation are resolved with the project `.env`, and skipped when that is not enough.
 The "did you mean `./data`?" hint is given when the undeclared short-syntax source reads
 like a path: it has a `/` or a file extension, exists in the project directory, or is a
@@ -51,7 +54,12 @@ import difflib
 import re
 from pathlib import Path
 
-from dockwise.compose.graph import Ref, effective_refs, fully_known, project_model
+from dockwise.compose.graph import (
+    Ref,
+    fragment_names,
+    fully_known,
+    project_model,
+)
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
@@ -85,16 +93,22 @@ def check(ctx: ComposeContext) -> None:
     for pr in model.extends_problems:
         if pr.file is me and pr.kind == "undefined":
             ctx.report(pr.node, pr.message)
-    if not fully_known(ctx.project, me):
-        return
     services = set(model.services)
-    env = ctx.project.env
+    declared = {k: set(v) for k, v in model.declared.items()}
+    if not fully_known(ctx.project, me):
+        # a fragment used with a nearby base file: what neither defines is still undefined
+        extra = fragment_names(ctx.project, me, ctx.read_text) if ctx.project.resolved else None
+        if extra is None:
+            return
+        services |= extra["services"]
+        for section in declared:
+            declared[section] |= extra.get(section, set())
     done: set[tuple[int, str]] = set()
     for name, defs in model.services.items():
         for d in defs:
             if d.file is not me:
                 continue
-            for r in effective_refs(d.layers, env):
+            for r in model.effective(d.layers):
                 if r.kind == "depends_on" and not r.required:
                     continue
                 if r.target == "service":
@@ -105,7 +119,7 @@ def check(ctx: ComposeContext) -> None:
                            f"service `{r.name}`{_hint(r.name, known)}")
                 else:
                     section = _SECTION[r.kind]
-                    known = model.declared.get(section, set())
+                    known = declared.get(section, set())
                     if r.name in known:
                         continue
                     msg = _resource_message(name, r, section, known, ctx.project.directory)

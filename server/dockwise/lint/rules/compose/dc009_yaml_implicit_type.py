@@ -125,6 +125,8 @@ def typed_as(node: ScalarNode, yaml11: bool) -> tuple[str, str | None] | None:
     if isinstance(v, int):
         return None if str(v) == raw else (f"the integer {v}", str(v))
     if isinstance(v, float):
+        if math.isinf(v) and raw.lstrip("+-").lower() != ".inf":
+            return None  # out of float64 range: go-yaml keeps it a string
         out = go_float(v)
         return None if out == raw else (f"the number {out}", out)
     return None

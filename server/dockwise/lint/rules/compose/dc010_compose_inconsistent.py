@@ -40,7 +40,10 @@ checked on their own), when the project cannot be resolved and when an `extends`
 cannot be read; a `provider:` service needs neither. Sizes are compared as byte counts
 (`1g` = `1024m`), CPUs as numbers; values that need interpolation are resolved with the
 project `.env`, and skipped when that is not enough. Duplicate mount targets are checked
-per `volumes:` list (an override's mount replaces the base's mount on the same target).
+per `volumes:` list (an override's mount replaces the base's mount on the same target;
+within one list Compose v2 also keeps only the last mount, so the finding says the first
+is dropped). A service without `image`/`build` is not reported when another Compose file
+in the same directory defines it with one (`-f compose.yaml -f compose.prod.yaml`).
 """
 
 from __future__ import annotations
@@ -48,9 +51,16 @@ from __future__ import annotations
 import re
 
 from dockwise.compose import interpolation
-from dockwise.compose.graph import Attr, Layer, attr_in_layers, fully_known, project_model
+from dockwise.compose.graph import (
+    Attr,
+    Layer,
+    attr_in_layers,
+    fully_known,
+    project_model,
+    sibling_completes,
+)
 from dockwise.compose.service import Service, text_of, volumes
-from dockwise.compose.yaml_model import MappingNode, ScalarNode, SequenceNode, get
+from dockwise.compose.yaml_model import MappingNode, ScalarNode, SequenceNode, get, mapping_items
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
@@ -115,11 +125,17 @@ def check(ctx: ComposeContext) -> None:
             continue
         layers: list[Layer] = [ly for d in defs for ly in d.layers]
 
-        def at(path: str, layers: list[Layer] = layers) -> Attr | None:
+        present = {k.value for ly in layers if isinstance(ly.node, MappingNode)
+                   for k, _ in mapping_items(ly.node) if isinstance(k, ScalarNode)}
+
+        def at(path: str, layers: list[Layer] = layers, present: set[str] = present) -> Attr | None:
+            if path.split(".", 1)[0] not in present:
+                return None
             return attr_in_layers(layers, path)
 
         if (known and all(d.complete for d in defs)
-                and not any(_is_set(at(k)) for k in ("image", "build", "provider"))):
+                and not any(_is_set(at(k)) for k in ("image", "build", "provider"))
+                and not sibling_completes(me, name, ("image", "build"), ctx.read_text)):
             ctx.report(mine[0].key, f"service `{name}` has neither `image` nor `build`: Compose "
                        "cannot create its container")
         df, inline = at("build.dockerfile"), at("build.dockerfile_inline")
@@ -175,7 +191,8 @@ def _mount_targets(ctx: ComposeContext, svc: Service) -> None:
             if isinstance(m.node, MappingNode):
                 where = get(m.node, "target") or m.node
             ctx.report(where, f"service `{svc.name}` mounts two volumes on `{tgt}` (first on "
-                       f"line {seen[tgt]}): the container cannot be created")
+                       f"line {seen[tgt]}): Compose keeps only the last one and silently drops "
+                       "the other")
         else:
             seen[tgt] = m.node.start_mark.line + 1
 

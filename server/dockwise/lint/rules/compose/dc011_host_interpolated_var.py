@@ -34,8 +34,9 @@ and the shell expands the container's value. Unsafe elsewhere: an exec-form list
 shell, so `$$VAR` passes the literal text `$VAR`; the message says to add a shell.
 
 Decisions: `${VAR:-default}`, `${VAR-default}`, `${VAR:+x}` and `${VAR:?message}`
-are deliberate host interpolation and are not reported; nor is a variable whose
-`environment` value is exactly `${VAR}` (the container gets the same host value). The
+are deliberate host interpolation and are not reported; nor is a variable that the
+service's `environment` passes through from the host (`- VAR`, `VAR:`, or exactly
+`VAR: ${VAR}`): the container gets the same host value. The
 host's own environment is not consulted: `$HOME` in a command is a trap whatever the
 host has.
 """
@@ -79,14 +80,15 @@ def _env_files(layer: Layer, text: str) -> list[str]:
 
 
 def container_env(ctx: ComposeContext, layers: list[Layer]) -> tuple[set[str], set[str]]:
-    """(names the service's container gets, names whose value is exactly `${NAME}`)."""
+    """(names the service's container gets, names passed through from the host: `- NAME`,
+    `NAME:` or exactly `NAME: ${NAME}`)."""
     names: set[str] = set()
     same: set[str] = set()
     for layer in layers:
         svc = Service("", layer.key, layer.node)  # type: ignore[arg-type]
         for ev in environment(svc, layer.file.text):
             names.add(ev.name)
-            if ev.value is not None and ev.value.strip() in (f"${{{ev.name}}}", f"${ev.name}"):
+            if ev.value is None or ev.value.strip() in (f"${{{ev.name}}}", f"${ev.name}"):
                 same.add(ev.name)
         for p in _env_files(layer, layer.file.text):
             raw = interpolation.substitute(p, ctx.project.env).value

@@ -29,13 +29,18 @@ Decisions where the catalogue is silent:
 - Remote contexts (git URLs, `https://…`, `git@…`) and paths that use unset variables
   without default are not checked; `dockerfile_inline` needs no file.
 - `~` at the start of a path is the user's home directory, as Compose expands it.
+- A file outside the project's file list (e.g. `extensions/x/x-compose.yml`, meant to be
+  added with `-f` from the repository root) is checked on its own, but its real project
+  directory is unknown: a path that exists when resolved from a directory above it that
+  holds a base Compose file is not reported.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from dockwise.compose.builds import BuildRef, build_of
+from dockwise.compose.builds import MAX_PARENT_LEVELS, BuildRef, build_of
+from dockwise.compose.project import BASE_NAMES
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
@@ -50,9 +55,13 @@ def _exists_file(ctx: ComposeContext, p: Path) -> bool:
 
 def _shown(ctx: ComposeContext, p: Path) -> str:
     try:
-        return str(p.resolve().relative_to(ctx.project.directory.resolve()))
-    except (ValueError, OSError):
+        full = p.resolve()
+    except (OSError, RuntimeError):
         return str(p)
+    try:
+        return str(full.relative_to(ctx.project.directory.resolve()))
+    except (ValueError, OSError):
+        return str(full)
 
 
 @rule(code="DC103", name="build-path-missing", severity=Severity.ERROR)
@@ -66,11 +75,50 @@ def check(ctx: ComposeContext) -> None:
         _check(ctx, b)
 
 
+def _other_project_dirs(ctx: ComposeContext) -> list[Path]:
+    """For a file outside the project's file list (an override used with `-f` from
+    elsewhere, a fragment), the directories above it that hold a base Compose file: the
+    project directory it is probably used from."""
+    if ctx.project.in_file_list or ctx.path is None:
+        return []
+    out: list[Path] = []
+    d = ctx.path.absolute().parent.parent
+    for _ in range(MAX_PARENT_LEVELS):
+        if any((d / n).is_file() for n in BASE_NAMES):
+            out.append(d)
+        if d.parent == d or (d / ".git").exists():
+            break
+        d = d.parent
+    return out
+
+
+def _resolves_elsewhere(ctx: ComposeContext, b: BuildRef) -> bool:
+    """Whether the build's paths exist when resolved from another probable project
+    directory (then the missing path is not provable)."""
+    cv = b.context
+    for base in _other_project_dirs(ctx):
+        cdir = base / cv.text if cv is not None else base
+        if not cdir.is_dir():
+            continue
+        if b.inline_text is not None:
+            return True
+        df = b.dockerfile.text if b.dockerfile is not None else "Dockerfile"
+        if (cdir / df).is_file():
+            return True
+    return False
+
+
 def _check(ctx: ComposeContext, b: BuildRef) -> None:
     cdir = b.context_dir
     assert cdir is not None
     cv = b.context
-    if not cdir.is_dir():
+    missing_context = not cdir.is_dir()
+    if not missing_context and (b.inline_text is not None or b.dockerfile_path is None
+                                or _exists_file(ctx, b.dockerfile_path)):
+        return
+    if _resolves_elsewhere(ctx, b):
+        return
+    if missing_context:
         if cv is not None and cv.file is ctx.file:
             what = "is not a directory" if cdir.exists() else "does not exist"
             ctx.report(cv.node, f"build context `{cv.text}` {what} (looked up: "

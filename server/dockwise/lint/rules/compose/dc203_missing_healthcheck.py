@@ -47,6 +47,8 @@ Decisions where the catalogue is silent:
 - A service that some dependent waits on with `condition: service_healthy` is left to
   DC202, which reports the same missing healthcheck (as an error) with the same fix.
 - Images the catalogue does not know are assumed to ship no healthcheck (most do not).
+- Dependents that wait with `condition: service_completed_successfully` do not count:
+  the dependency is a one-shot job, and a healthcheck means nothing for it.
 """
 
 from __future__ import annotations
@@ -88,6 +90,8 @@ def check(ctx: ComposeContext) -> None:
         waiting = dependents.get(svc.name, [])
         if any(c == "service_healthy" for _, c in waiting):
             continue  # DC202
+        # a one-shot job that dependents wait to finish needs no healthcheck
+        waiting = [(n, c) for n, c in waiting if c != "service_completed_successfully"]
         health = service_health(ctx.project, svc.name, ctx.read_text)
         published = _published(health)
         if not waiting and not published:

