@@ -186,9 +186,11 @@ def resolve_plain(text: str) -> Any:
             return iv
         if _FLOAT.match(plain):
             try:
-                return float(plain)
+                f = float(plain)
             except ValueError:
-                pass
+                f = math.nan
+            if math.isfinite(f):  # go-yaml keeps out-of-range numbers (`123e4567`) as text
+                return f
         if _TIMESTAMP.match(text):
             return Timestamp(text)
     return text
