@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from dockwise.config import Settings, settings_for
-from dockwise.documents import COMPOSE, DOCKERFILE, is_compose_name, is_dockerfile_name
+from dockwise.documents import (
+    COMPOSE,
+    DOCKERFILE,
+    compose_files_near,
+    is_compose_name,
+    is_dockerfile_name,
+)
 from dockwise.lint.engine import (
     LintResult,
     lint_compose_bytes,
@@ -142,10 +148,13 @@ def run_job(job: Job) -> FileOutcome:
                                note="not a Compose file (no top-level `services` or `include`); skipped")
     else:
         # the target stages and named contexts of the Compose builds of this Dockerfile
-        from dockwise.compose.builds import compose_builds_near
+        # (the Compose machinery is imported only when Compose files are around)
+        near = compose_files_near(path)
+        if near:
+            from dockwise.compose.builds import compose_builds_near
 
-        builds = compose_builds_near(path)
-        df_kw = {"compose_targets": builds.targets, "named_contexts": builds.named_contexts}
+            builds = compose_builds_near(path, compose_files=near)
+            df_kw = {"compose_targets": builds.targets, "named_contexts": builds.named_contexts}
         res = _lint_dockerfile_bytes(data, path, settings, df_kw)
     out = FileOutcome(job.path, res.text, res.violations, encoding=res.encoding,
                       internal_errors=res.internal_errors)

@@ -70,14 +70,24 @@ class Settings:
 
     @functools.cached_property
     def enabled_codes(self) -> frozenset[str]:
-        from dockwise.lint.registry import select_rules
+        """Enabled rules of every language."""
+        return self.enabled_for("dockerfile") | self.enabled_for("compose")
 
-        enabled = set(select_rules(self.select, self.extend_select, self.ignore))
-        if self.trusted_registries and "DF210" not in {i.upper() for i in self.ignore}:
-            enabled.add("DF210")
-        if self.compose_target == "swarm":
-            enabled.discard("DC004")
-        return frozenset(enabled)
+    def enabled_for(self, language: str) -> frozenset[str]:
+        """Enabled rules of one language (imports only that language's rules)."""
+        cache = self.__dict__.setdefault("_enabled", {})
+        if language not in cache:
+            from dockwise.lint.registry import select_rules
+
+            enabled = set(select_rules(self.select, self.extend_select, self.ignore, language))
+            ignored = {i.upper() for i in self.ignore}
+            if language == "dockerfile" and self.trusted_registries and "DF210" not in ignored:
+                enabled.add("DF210")
+            if language == "compose" and self.compose_target == "swarm":
+                enabled.discard("DC004")
+            cache[language] = frozenset(enabled)
+        result: frozenset[str] = cache[language]
+        return result
 
     @functools.cached_property
     def severity_overrides(self) -> dict[str, Severity]:

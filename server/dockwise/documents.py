@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import codecs
 import fnmatch
+import os
 import re
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 DOCKERFILE = "dockerfile"
 COMPOSE = "compose"
@@ -65,3 +66,24 @@ def decode(data: bytes) -> Decoded:
     if "\x00" in text:
         raise DecodeError("binary file (contains NUL characters): not a text file")
     return Decoded(text, enc)
+
+
+COMPOSE_SEARCH_LEVELS = 6  # directories above a Dockerfile searched for Compose files
+
+
+def compose_files_near(dockerfile_path: Path) -> list[Path]:
+    """Compose files (by name) in a Dockerfile's directory and up to
+    :data:`COMPOSE_SEARCH_LEVELS` directories above it, stopping after a directory that
+    holds `.git`. Cheap: directory listings only."""
+    out: list[Path] = []
+    d = dockerfile_path.absolute().parent
+    for _ in range(COMPOSE_SEARCH_LEVELS + 1):
+        try:
+            names = sorted(os.listdir(d))
+        except OSError:
+            names = []
+        out.extend(d / n for n in names if is_compose_name(n) and (d / n).is_file())
+        if ".git" in names or d.parent == d:
+            break
+        d = d.parent
+    return out

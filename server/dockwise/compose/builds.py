@@ -36,13 +36,13 @@ from dockwise.compose.yaml_model import (
     SequenceNode,
     explicit_tag,
     get,
-    get_key,
     is_plain,
     load,
     mapping_items,
 )
 from dockwise.dockerfile.analysis import Analysis, Stage, analyse
 from dockwise.dockerfile.scanner import scan
+from dockwise.documents import compose_files_near
 from dockwise.text import Span
 
 ReadText = Callable[[Path], "str | None"]
@@ -173,6 +173,41 @@ def scalar_base(node: ScalarNode, file_text: str, raw: str) -> int | None:
 
 
 # ---------------------------------------------------------------------------------------
+# per-project memo: every rule of one lint shares the same Project object, so sections,
+# layers, builds, health and Dockerfile texts are computed once per lint
+
+
+class _Memo:
+    __slots__ = ("builds", "health", "layers", "sections", "texts")
+
+    def __init__(self, project: Project) -> None:
+        self.sections = project.sections("services")
+        self.layers: dict[str, list[Layer]] = {}
+        self.builds: dict[str, BuildRef | None] = {}
+        self.health: dict[str, Health] = {}
+        self.texts: dict[Path, str | None] = {}
+
+
+_MEMOS: list[tuple[Project, _Memo]] = []
+_MEMO_SIZE = 4
+
+
+def _memo(project: Project) -> _Memo:
+    for p, m in _MEMOS:
+        if p is project:
+            return m
+    m = _Memo(project)
+    _MEMOS.insert(0, (project, m))
+    del _MEMOS[_MEMO_SIZE:]
+    return m
+
+
+def services_index(project: Project) -> dict[str, list[tuple[ComposeFile, Node, Node]]]:
+    """``project.sections("services")``, computed once per project."""
+    return _memo(project).sections
+
+
+# ---------------------------------------------------------------------------------------
 # services across the project's files and `extends`
 
 
@@ -197,7 +232,7 @@ def _included(project: Project) -> set[Path]:
 def base_dir_of(project: Project, file: ComposeFile) -> Path:
     """Where a file's relative paths resolve: the project directory, except for files
     brought in by `include` (their own directory)."""
-    if file.path is not None and file.path.resolve() in _included(project):
+    if len(project.files) > 1 and file.path is not None and file.path.resolve() in _included(project):
         return file.path.parent
     return project.directory
 
@@ -270,11 +305,16 @@ def _extends_layers(project: Project, layer: Layer, read: ReadText | None,
 def service_layers(project: Project, name: str, read: ReadText | None = None) -> list[Layer]:
     """Every definition of service ``name`` in merge order: for each file of the project
     that defines it, the services it `extends` first, then its own mapping."""
+    memo = _memo(project)
+    found = memo.layers.get(name)
+    if found is not None:
+        return found
     out: list[Layer] = []
-    for f, k, v in project.sections("services").get(name, []):
+    for f, k, v in memo.sections.get(name, []):
         layer = Layer(f, k, v, base_dir_of(project, f))
         out.extend(_extends_layers(project, layer, read, 0, {(str(f.path), name)}))
         out.append(layer)
+    memo.layers[name] = out
     return out
 
 
@@ -323,6 +363,7 @@ class BuildRef:
     inline: Value | None = None
     arg_entries: list[BuildArg] = field(default_factory=list)
     layers: list[Layer] = field(default_factory=list)
+    texts: dict[Path, str | None] = field(default_factory=dict)  # Dockerfile texts read
 
     @property
     def dockerfile_label(self) -> str:
@@ -385,12 +426,20 @@ def build_of(service: object, file: ComposeFile | None, project: Project,
     """The effective build of a service (a :class:`~dockwise.compose.service.Service` or
     a name), merged over the project's files and `extends`; None without `build`."""
     name = service if isinstance(service, str) else str(getattr(service, "name", ""))
+    memo = _memo(project)
+    if name in memo.builds:
+        return memo.builds[name]
     layers = service_layers(project, name, read)
     if not layers and file is not None:
         found = _service_in(file, name)
         if found is not None:
             layers = [Layer(file, found[0], found[1], base_dir_of(project, file))]
-    return build_from_layers(name, layers, project.env)
+    b = build_from_layers(name, layers, project.env)
+    if b is not None:
+        b.texts = memo.texts
+    if layers:
+        memo.builds[name] = b
+    return b
 
 
 def build_from_layers(name: str, layers: list[Layer], env: Mapping[str, str]) -> BuildRef | None:
@@ -402,7 +451,12 @@ def build_from_layers(name: str, layers: list[Layer], env: Mapping[str, str]) ->
     args: dict[str, BuildArg] = {}
     named: dict[str, str] = {}
     for layer in layers:
-        b = get(layer.node, "build")
+        bk = b = None
+        if isinstance(layer.node, MappingNode):
+            for lk, lv in mapping_items(layer.node):
+                if isinstance(lk, ScalarNode) and lk.value == "build":
+                    bk, b = lk, lv
+                    break
         if b is None:
             continue
         if explicit_tag(b) == "!reset" or (isinstance(b, ScalarNode) and scalar_text(b) is None):
@@ -410,7 +464,7 @@ def build_from_layers(name: str, layers: list[Layer], env: Mapping[str, str]) ->
             fields = dict.fromkeys(fields)
             args, named = {}, {}
             continue
-        holder, bnode, bkey = layer, b, get_key(layer.node, "build")
+        holder, bnode, bkey = layer, b, bk
         if isinstance(b, ScalarNode):
             v = value_of(layer.file, b, env)
             if v is not None:
@@ -418,22 +472,23 @@ def build_from_layers(name: str, layers: list[Layer], env: Mapping[str, str]) ->
             continue
         if not isinstance(b, MappingNode):
             continue
-        c = value_of(layer.file, get(b, "context"), env)
-        if c is not None:
-            ctx_val = (c, layer.base_dir)
-        elif ctx_val is None:
-            ctx_val = None
-        for key in fields:
-            node = get(b, key)
-            if node is not None:
+        for k, node in mapping_items(b):
+            key = k.value if isinstance(k, ScalarNode) else None
+            if key == "context":
+                c = value_of(layer.file, node, env)
+                if c is not None:
+                    ctx_val = (c, layer.base_dir)
+            elif key in fields:
                 fields[key] = value_of(layer.file, node, env)
                 if key == "dockerfile" and fields[key] is not None:
                     fields["dockerfile_inline"] = None
                 if key == "dockerfile_inline" and fields[key] is not None:
                     fields["dockerfile"] = None
-        for a in _args(layer.file, get(b, "args"), env):
-            args[a.name] = a
-        named.update(_named_contexts(get(b, "additional_contexts"), env))
+            elif key == "args":
+                for a in _args(layer.file, node, env):
+                    args[a.name] = a
+            elif key == "additional_contexts":
+                named.update(_named_contexts(node, env))
     if holder is None or bnode is None:
         return None
     remote = False
@@ -497,10 +552,9 @@ def dockerfile_text(build: BuildRef, read: ReadText | None = None) -> str | None
     if build.dockerfile_path is None:
         return None
     path = build.dockerfile_path
-    text = (read or _disk_read)(path)
-    if text is None and build.dockerfile is None:
-        # BuildKit's default name; a `Containerfile` is not picked up by `docker compose`
-        return None
+    if path in build.texts:
+        return build.texts[path]
+    text = build.texts[path] = (read or _disk_read)(path)
     return text
 
 
@@ -580,7 +634,7 @@ def builds_of_dockerfile(project: Project, dockerfile_path: Path,
                          read: ReadText | None = None) -> list[BuildRef]:
     """The builds of a project's services that use this Dockerfile."""
     out: list[BuildRef] = []
-    for name in project.sections("services"):
+    for name in services_index(project):
         b = build_of(name, None, project, read)
         if b is not None and b.dockerfile_path is not None and _same(b.dockerfile_path, dockerfile_path):
             out.append(b)
@@ -614,17 +668,6 @@ class ComposeBuilds:
     named_contexts: set[str]
 
 
-def _compose_files_in(directory: Path) -> list[Path]:
-    from dockwise.documents import is_compose_name
-
-    try:
-        names = sorted(os.listdir(directory))
-    except OSError:
-        return []
-    return [directory / n for n in names if is_compose_name(n) and (directory / n).is_file()]
-
-
-MAX_PARENT_LEVELS = 6
 
 
 def compose_builds_near(dockerfile_path: Path,
@@ -653,13 +696,7 @@ def _compose_builds_near(dockerfile_path: Path, open_documents: Mapping[Path, st
 
         read = read_doc
     if compose_files is None:
-        compose_files = []
-        d = df.parent
-        for _ in range(MAX_PARENT_LEVELS + 1):
-            compose_files.extend(_compose_files_in(d))
-            if (d / ".git").exists() or d.parent == d:
-                break
-            d = d.parent
+        compose_files = compose_files_near(df)
     targets: set[str] = set()
     found = False
     named: set[str] = set()
@@ -704,7 +741,7 @@ def _compute_index(compose_path: Path, open_documents: Mapping[Path, str] | None
     if project is None:
         return ()
     out: list[tuple[Path, str, frozenset[str]]] = []
-    for name in project.sections("services"):
+    for name in services_index(project):
         b = build_of(name, None, project, read)
         if b is not None and b.dockerfile_path is not None:
             out.append((b.dockerfile_path.absolute(), b.target or "",
@@ -792,10 +829,20 @@ def _pulls(layers: list[Layer], build: BuildRef | None) -> bool:
 
 
 def service_health(project: Project, name: str, read: ReadText | None = None) -> Health:
+    """What Compose and the image say about a service's healthcheck (memoised per
+    project)."""
+    memo = _memo(project)
+    found = memo.health.get(name)
+    if found is None:
+        found = memo.health[name] = _service_health(project, name, read)
+    return found
+
+
+def _service_health(project: Project, name: str, read: ReadText | None) -> Health:
     from dockwise.images.catalogue import catalogue
 
     layers = service_layers(project, name, read)
-    build = build_from_layers(name, layers, project.env)
+    build = build_of(name, None, project, read)
     compose = _compose_health(layers)
     image: bool | None = None
     ref: str | None = None

@@ -14,7 +14,7 @@ from dockwise.dockerfile.analysis import Analysis, analyse
 from dockwise.dockerfile.model import Dockerfile
 from dockwise.dockerfile.scanner import scan
 from dockwise.documents import DecodeError, decode
-from dockwise.lint.registry import Rule, all_rules, rules_for
+from dockwise.lint.registry import Rule, all_rules, language_of, rules_for, rules_of
 from dockwise.lint.suppression import Filter, parse_pragmas
 from dockwise.lint.types import Fix, RuleMeta, Severity, Violation
 from dockwise.text import Span
@@ -92,7 +92,7 @@ class DockerfileContext:
 
 
 def _rules(settings: Settings, language: str) -> list[Rule]:
-    enabled = settings.enabled_codes
+    enabled = settings.enabled_for(language)
     return [r for r in rules_for(language) if r.meta.code in enabled]
 
 
@@ -146,11 +146,12 @@ def _postprocess(
 
 def _unknown_pragma_ids(pragmas: Iterable[Any], settings: Settings, code: str) -> list[Violation]:
     """Unknown rule ids in dockwise pragmas, reported under ``code`` (DF001 / DC001)."""
+    out: list[Violation] = []
+    pragmas = [p for p in pragmas if p.kind == "dockwise"]
+    if not pragmas or code not in settings.enabled_for(language_of(code)):
+        return out
     rules = all_rules()
     names = {r.meta.name for r in rules.values()}
-    out: list[Violation] = []
-    if code not in rules or code not in settings.enabled_codes:
-        return out
     meta = rules[code].meta
     for p in pragmas:
         if p.kind != "dockwise":
@@ -166,7 +167,7 @@ def _unknown_pragma_ids(pragmas: Iterable[Any], settings: Settings, code: str) -
 
 
 def decode_failure(path: Path | None, message: str, code: str = "DF001") -> LintResult:
-    rules = all_rules()
+    rules = rules_of(language_of(code))
     name = rules[code].meta.name if code in rules else "syntax-error"
     return LintResult([Violation(code, name, Severity.ERROR, message, Span(0, 0))], None)
 
@@ -295,7 +296,7 @@ def lint_compose_text(
 
     settings = settings or Settings()
     doc = load(text)
-    rules = all_rules()
+    rules = rules_of("compose")
     if doc.error is not None:
         name = rules["DC001"].meta.name if "DC001" in rules else "schema"
         return LintResult([Violation("DC001", name, Severity.ERROR, doc.error.message,

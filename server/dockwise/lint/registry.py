@@ -54,26 +54,50 @@ def rule(
     return deco
 
 
+_PACKAGES = {"dockerfile": "dockwise.lint.rules.dockerfile", "compose": "dockwise.lint.rules.compose"}
+_LOADED: set[str] = set()
+
+
+def _load(language: str | None) -> None:
+    """Import the rule modules of one language (or all): checking a Dockerfile never pays
+    for importing the Compose machinery, which keeps `dockwise --check Dockerfile` fast."""
+    for lang in [language] if language else list(_PACKAGES):
+        if lang in _LOADED:
+            continue
+        pkg = importlib.import_module(_PACKAGES[lang])
+        for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
+            importlib.import_module(info.name)
+        _LOADED.add(lang)
+
+
+def language_of(code: str) -> str:
+    return "compose" if code.upper().startswith("DC") else "dockerfile"
+
+
 @functools.cache
 def all_rules() -> dict[str, Rule]:
     """Every rule, discovered by importing all modules under `dockwise.lint.rules`."""
-    from dockwise.lint import rules as pkg
-
-    for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
-        importlib.import_module(info.name)
+    _load(None)
     return dict(sorted(_RULES.items()))
 
 
+@functools.cache
+def rules_of(language: str) -> dict[str, Rule]:
+    """The rules of one language (only that language's modules are imported)."""
+    _load(language)
+    return {c: r for c, r in sorted(_RULES.items()) if r.meta.language == language}
+
+
 def rules_for(language: str) -> list[Rule]:
-    return [r for r in all_rules().values() if r.meta.language == language]
+    return list(rules_of(language).values())
 
 
-def by_name() -> dict[str, set[str]]:
+def by_name(pool: dict[str, Rule] | None = None) -> dict[str, set[str]]:
     """Rule name -> codes. A name is unique within a language; the catalogue gives DF404
     and DC203 the same name (`missing-healthcheck`), so a name can select one rule per
     language."""
     out: dict[str, set[str]] = {}
-    for code, r in all_rules().items():
+    for code, r in (pool if pool is not None else all_rules()).items():
         out.setdefault(r.meta.name, set()).add(code)
     return out
 
@@ -82,42 +106,52 @@ class UnknownRuleError(ValueError):
     pass
 
 
-def expand_selector(sel: str) -> set[str]:
-    """Codes a selector means: a code, a rule name, a code prefix (`DF1`, `DC`) or `ALL`."""
-    rules = all_rules()
+_CODE = re.compile(r"D[FC]\d{0,3}")
+
+
+def expand_selector(sel: str, language: str | None = None) -> set[str]:
+    """Codes a selector means: a code, a rule name, a code prefix (`DF1`, `DC`) or `ALL`.
+    With ``language``, only that language's codes (a selector of the other language
+    yields nothing rather than importing its rules)."""
     s = sel.strip()
     if not s:
         return set()
     up = s.upper()
+    if language is not None and _CODE.fullmatch(up) and language_of(up) != language:
+        return set()
+    pool = rules_of(language) if language is not None else all_rules()
     if up == "ALL":
-        return set(rules)
-    if up in rules:
+        return set(pool)
+    if up in pool:
         return {up}
-    names = by_name()
+    names = by_name(pool)
     if s.lower() in names:
         return set(names[s.lower()])
-    if re.fullmatch(r"D[FC]\d{0,3}", up):
-        hits = {c for c in rules if c.startswith(up)}
+    if _CODE.fullmatch(up):
+        hits = {c for c in pool if c.startswith(up)}
         if hits:
             return hits
+    if language is not None and (s.lower() in by_name() or up in all_rules()):
+        return set()  # a rule of the other language
     raise UnknownRuleError(f"unknown rule `{sel}`")
 
 
 def select_rules(
-    select: Iterable[str] | None, extend_select: Iterable[str], ignore: Iterable[str]
+    select: Iterable[str] | None, extend_select: Iterable[str], ignore: Iterable[str],
+    language: str | None = None,
 ) -> set[str]:
     """The enabled rule codes (select replaces the default set; extend adds; ignore removes)."""
-    rules = all_rules()
+    rules = rules_of(language) if language is not None else all_rules()
     if select is None:
         enabled = {c for c, r in rules.items() if r.meta.enabled_by_default}
     else:
         enabled = set()
         for s in select:
-            enabled |= expand_selector(s)
+            enabled |= expand_selector(s, language)
     for s in extend_select:
-        enabled |= expand_selector(s)
+        enabled |= expand_selector(s, language)
     for s in ignore:
-        enabled -= expand_selector(s)
+        enabled -= expand_selector(s, language)
     return enabled
 
 

@@ -39,8 +39,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dockwise.compose.builds import MAX_PARENT_LEVELS, BuildRef, build_of
+from dockwise.compose.builds import BuildRef, build_of
 from dockwise.compose.project import BASE_NAMES
+from dockwise.documents import COMPOSE_SEARCH_LEVELS
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
@@ -83,7 +84,7 @@ def _other_project_dirs(ctx: ComposeContext) -> list[Path]:
         return []
     out: list[Path] = []
     d = ctx.path.absolute().parent.parent
-    for _ in range(MAX_PARENT_LEVELS):
+    for _ in range(COMPOSE_SEARCH_LEVELS):
         if any((d / n).is_file() for n in BASE_NAMES):
             out.append(d)
         if d.parent == d or (d / ".git").exists():
