@@ -146,7 +146,10 @@ def test_editor_buffer_is_preferred(tmp_path: Path) -> None:
 
     an = load_dockerfile(b, read)
     assert an is not None and [s.name for s in an.stages] == ["unsaved"]
-    an2 = load_dockerfile(b)
+    pr2 = resolve_project(tmp_path / "compose.yaml", (tmp_path / "compose.yaml").read_text())
+    b2 = build_of("a", None, pr2)
+    assert b2 is not None
+    an2 = load_dockerfile(b2)
     assert an2 is not None and [s.name for s in an2.stages] == ["disk"]
 
 

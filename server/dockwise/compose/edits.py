@@ -16,7 +16,17 @@ _PLAIN_SAFE = re.compile(r"^[A-Za-z0-9_./@-][A-Za-z0-9_./@:+=-]*$")
 
 
 def indent_unit(doc: YamlDocument) -> int:
-    """The file's indentation step (the smallest positive child-parent column difference)."""
+    """The file's indentation step (the smallest positive child-parent column difference);
+    computed once per document."""
+    cached = doc.facts.get("indent_unit")
+    if isinstance(cached, int):
+        return cached
+    unit = _indent_unit(doc)
+    doc.facts["indent_unit"] = unit
+    return unit
+
+
+def _indent_unit(doc: YamlDocument) -> int:
     best = 0
     stack: list[Node] = [doc.root] if doc.root is not None else []
     seen: set[int] = set()

@@ -46,6 +46,7 @@ class YamlDocument:
     error: YamlProblem | None = None
     duplicates: list[tuple[Node, Node]] = field(default_factory=list)  # (duplicate, first)
     multiple_documents: bool = False
+    facts: dict[str, object] = field(default_factory=dict)  # derived facts, computed once
 
 
 def is_plain(node: ScalarNode) -> bool:

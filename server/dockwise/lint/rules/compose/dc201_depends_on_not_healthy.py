@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import re
 
-from dockwise.compose.builds import scalar_text, service_health
+from dockwise.compose.builds import scalar_text, service_health, services_index
 from dockwise.compose.edits import indent_unit, insert_entry, scalar
 from dockwise.compose.service import Dependency, Service, depends_on
 from dockwise.compose.yaml_model import MappingNode, Node, ScalarNode, SequenceNode, get, get_key
@@ -65,7 +65,7 @@ _DASH = re.compile(r"^[ \t]*-[ \t]+$")
 @rule(code="DC201", name="depends-on-not-healthy", severity=Severity.INFORMATION,
       fix=FixAvailability.SOMETIMES)
 def check(ctx: ComposeContext) -> None:
-    known = ctx.project.sections("services")
+    known = services_index(ctx.project)
     cache: dict[str, bool | None] = {}
     for svc in ctx.services:
         for dep in depends_on(svc, ctx.text):
@@ -91,6 +91,8 @@ def _fix(ctx: ComposeContext, svc: Service, dep: Dependency) -> Fix | None:
         if not isinstance(seq, SequenceNode):
             return None
         key = get_key(svc.node, "depends_on")
+        if key is None or not key.end_mark.index <= seq.start_mark.index <= svc.node.end_mark.index:
+            return None  # an alias of a list written elsewhere
         edits = _long_form(ctx, key, seq, dep.name)
         return Fix(title, tuple(edits), Applicability.UNSAFE) if edits else None
     if not isinstance(seq, MappingNode):

@@ -59,9 +59,15 @@ from dockwise.compose.builds import (
     catalogue_probe,
     healthcheck_lines,
     service_health,
+    services_index,
 )
 from dockwise.compose.edits import insert_entry
-from dockwise.compose.yaml_model import MappingNode, ScalarNode, get, mapping_items
+from dockwise.compose.yaml_model import (
+    MappingNode,
+    ScalarNode,
+    get,
+    mapping_items,
+)
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Fix, FixAvailability, Severity
@@ -70,7 +76,7 @@ from dockwise.lint.types import Applicability, Fix, FixAvailability, Severity
 @rule(code="DC202", name="healthy-without-healthcheck", severity=Severity.ERROR,
       fix=FixAvailability.SOMETIMES)
 def check(ctx: ComposeContext) -> None:
-    known = ctx.project.sections("services")
+    known = services_index(ctx.project)
     cache: dict[str, Health] = {}
     for svc in ctx.services:
         deps = svc.get("depends_on")

@@ -60,6 +60,7 @@ from dockwise.compose.builds import (
     merged_get,
     scalar_text,
     service_health,
+    services_index,
 )
 from dockwise.compose.edits import insert_entry, reindent, render_block
 from dockwise.compose.service import Service, depends_on, ports
@@ -75,7 +76,7 @@ from dockwise.text import Span
 @rule(code="DC203", name="missing-healthcheck", severity=Severity.INFORMATION,
       fix=FixAvailability.SOMETIMES)
 def check(ctx: ComposeContext) -> None:
-    sections = ctx.project.sections("services")
+    sections = services_index(ctx.project)
     dependents: dict[str, list[tuple[str, str]]] = {}
     for name, defs in sections.items():
         for f, k, v in defs:
