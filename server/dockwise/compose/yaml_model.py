@@ -223,7 +223,26 @@ def scalar_value(node: ScalarNode, text: str = "") -> Any:
 
 def mapping_items(node: MappingNode) -> list[tuple[Node, Node]]:
     """Key/value pairs of a mapping with `<<` merges applied (own keys win, earlier merges
-    win over later ones), as go-yaml does. Merge keys themselves are dropped."""
+    win over later ones), as go-yaml does. Merge keys themselves are dropped. Computed
+    once per node (nodes are never mutated; every parse builds new ones)."""
+    cached: list[tuple[Node, Node]] | None = node.__dict__.get("_dw_items")
+    if cached is None:
+        cached = node.__dict__["_dw_items"] = _mapping_items(node)
+    return cached
+
+
+def _index(node: MappingNode) -> dict[str, tuple[Node, Node]]:
+    idx: dict[str, tuple[Node, Node]] | None = node.__dict__.get("_dw_index")
+    if idx is None:
+        idx = {}
+        for k, v in mapping_items(node):
+            if isinstance(k, ScalarNode) and k.value not in idx:
+                idx[k.value] = (k, v)
+        node.__dict__["_dw_index"] = idx
+    return idx
+
+
+def _mapping_items(node: MappingNode) -> list[tuple[Node, Node]]:
     own: list[tuple[Node, Node]] = []
     merged: list[tuple[Node, Node]] = []
     for k, v in node.value:
@@ -252,20 +271,16 @@ def get(node: Node | None, key: str) -> Node | None:
     """Value node of ``key`` in a mapping node (merges applied), else None."""
     if not isinstance(node, MappingNode):
         return None
-    for k, v in mapping_items(node):
-        if isinstance(k, ScalarNode) and k.value == key:
-            return v
-    return None
+    hit = _index(node).get(key)
+    return hit[1] if hit is not None else None
 
 
 def get_key(node: Node | None, key: str) -> Node | None:
     """Key node of ``key`` in a mapping node (own keys first, then merged)."""
     if not isinstance(node, MappingNode):
         return None
-    for k, _ in mapping_items(node):
-        if isinstance(k, ScalarNode) and k.value == key:
-            return k
-    return None
+    hit = _index(node).get(key)
+    return hit[0] if hit is not None else None
 
 
 def find_duplicates(root: Node) -> list[tuple[Node, Node]]:
