@@ -134,7 +134,7 @@ def volumes(svc: Service, text: str) -> list[Mount]:
     for item in seq.value:
         if isinstance(item, ScalarNode):
             s = text_of(item, text) or ""
-            parts = _split_volume(s)
+            parts = split_volume(s)
             if len(parts) == 1:
                 out.append(Mount(item, "volume", None, parts[0], False, True))
                 continue
@@ -151,23 +151,6 @@ def volumes(svc: Service, text: str) -> list[Mount]:
             ro = isinstance(ro_node, ScalarNode) and scalar_value(ro_node, text) is True
             out.append(Mount(item, kind, lsrc, ltgt, ro, False))
     return out
-
-
-def _split_volume(s: str) -> list[str]:
-    """Split `src:dst[:mode]`, keeping Windows drive letters (`C:\\x:/y`) together."""
-    parts: list[str] = []
-    cur = ""
-    i = 0
-    while i < len(s):
-        c = s[i]
-        if c == ":" and not (len(cur) == 1 and cur.isalpha() and s[i + 1 : i + 2] in ("\\", "/")):
-            parts.append(cur)
-            cur = ""
-        else:
-            cur += c
-        i += 1
-    parts.append(cur)
-    return parts
 
 
 # -- depends_on ----------------------------------------------------------------------------
@@ -248,3 +231,37 @@ def healthcheck(svc: Service, text: str) -> Healthcheck | None:
     elif isinstance(t, ScalarNode):
         test = text_of(t, text)
     return Healthcheck(hc, test, disabled)
+
+
+# -- volume specs with interpolation -------------------------------------------------------
+def split_volume(s: str) -> list[str]:
+    """Split a short-syntax volume `src:dst[:mode]`, keeping Windows drive letters
+    (`C:\\x:/y`) together and never splitting inside a `${…}` interpolation
+    (`${DATA:-./data}:/data:ro` has three parts) — Compose interpolates before it splits."""
+    parts: list[str] = []
+    cur = ""
+    depth = 0
+    i = 0
+    while i < len(s):
+        c = s[i]
+        if c == "$" and s[i + 1 : i + 2] == "$":
+            cur += "$$"
+            i += 2
+            continue
+        if c == "$" and s[i + 1 : i + 2] == "{":
+            depth += 1
+            cur += "${"
+            i += 2
+            continue
+        if c == "}" and depth:
+            depth -= 1
+        elif (c == ":" and not depth
+              and not (len(cur) == 1 and cur.isalpha() and s[i + 1 : i + 2] in ("\\", "/"))):
+            parts.append(cur)
+            cur = ""
+            i += 1
+            continue
+        cur += c
+        i += 1
+    parts.append(cur)
+    return parts

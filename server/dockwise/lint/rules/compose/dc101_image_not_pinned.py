@@ -131,7 +131,9 @@ def check(ctx: ComposeContext) -> None:
             if m is not None:
                 site = Span(base + m[0], base + m[1])
         fix: Fix | None = None
-        pin = pin_reference(value, cat)
+        lookup = getattr(ctx, "registry", None)
+        pin = pin_reference(value, cat, lookup=lookup,
+                            digest=lookup is not None and bool(ctx.option("pin-digest", False)))
         if pin is None or pin.tag is None:
             why = ("the image is not in the catalogue" if fam is None
                    else f"no current version of `{fam.name}` is known")
@@ -140,7 +142,8 @@ def check(ctx: ComposeContext) -> None:
             msg += (f" (no fix: the tag comes from `.env` or a variable; pin it there, e.g. "
                     f"`{pin.reference}`)")
         else:
-            new = f":{pin.tag}" if insert else pin.tag
+            at = f"@{pin.digest}" if pin.digest else ""
+            new = (f":{pin.tag}" if insert else pin.tag) + at
             fix = Fix(pin.title, (Edit(site, new),), Applicability.UNSAFE)
         where = site if site is not None and not insert else node
         ctx.report(where, msg, fix=fix,
