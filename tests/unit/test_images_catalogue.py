@@ -415,3 +415,77 @@ def test_normalize_repository() -> None:
     assert normalize_repository("Docker.io/Library/Python:3.12@sha256:00") == "python"
     assert normalize_repository("localhost:5000/app") == "localhost:5000/app"
     assert normalize_repository("ghcr.io/org/app:1") == "ghcr.io/org/app"
+
+
+# -- sizes, shells, comparisons (issue 5) ------------------------------------------------
+
+
+def test_sizes_are_consistent() -> None:
+    data = _data()
+    cat = catalogue()
+    for name, fam in data["families"].items():
+        variant_names = {"default"} | {v["name"] for v in fam["variants"]}
+        for entry in fam.get("sizes", []):
+            where = f"{name}:{entry['tag']}"
+            assert entry["variant"] in variant_names, where
+            for key in ("compressed_bytes", "uncompressed_bytes"):
+                value = entry[key]
+                assert value == "unknown" or (isinstance(value, int) and value > 0), where
+            assert entry["source"] and DATE.match(entry["as_of"]), where
+            if entry["source"] == "unknown":
+                assert entry["compressed_bytes"] == "unknown", where
+            # the tag's own variant is the one recorded
+            family = cat.family(name)
+            assert family is not None
+            if entry["variant"] != "default" and not entry.get("approximate"):
+                assert family.variant_name(entry["tag"]) == entry["variant"], where
+        for other in fam.get("compare_with", []):
+            assert cat.family(other.split(":")[0]) is not None, (name, other)
+
+
+def test_every_variant_has_a_shell_kind() -> None:
+    for name, fam in _data()["families"].items():
+        assert "shell_kind" in fam["default_variant"], name
+        for v in fam["variants"]:
+            assert "shell_kind" in v, (name, v["name"])
+            if v["shell"] is False:
+                assert v["shell_kind"] == "none", (name, v["name"])
+
+
+def test_size_api() -> None:
+    cat = catalogue()
+    slim = cat.size("python:3.13-slim")
+    assert slim is not None and slim.compressed_bytes == 42961458
+    assert slim.compressed_mb is not None and round(slim.compressed_mb, 1) == 43.0
+    assert slim.source[0].startswith("https://github.com/docker-library/repo-info/")
+    assert slim.uncompressed_bytes is None  # "unknown" in the data
+    alpine = cat.size("docker.io/library/python:3.12-alpine")
+    assert alpine is not None and alpine.tag == "3.13-alpine"  # same variant and major
+    assert cat.size("nvidia/cuda:12.4.1-runtime-ubuntu22.04") is None  # not sourced
+    assert cat.size("myorg/app:1") is None
+    static = cat.size("gcr.io/distroless/static-debian12")
+    assert static is not None and static.approximate
+
+
+def test_shell_kind_api() -> None:
+    cat = catalogue()
+    py = cat.family("python")
+    assert py is not None
+    assert py.default_variant.bash is True
+    assert py.variant("3.13-alpine").bash is False
+    assert py.variant("3.13-alpine").shell_kind == "ash"
+    static = cat.family("gcr.io/distroless/static")
+    assert static is not None
+    assert static.default_variant.shell_kind == "none"
+    assert static.variant("debug").shell_kind == "busybox"
+
+
+def test_filled_pin_defaults() -> None:
+    cat = catalogue()
+    for repo, pin in [("ubuntu", "26.04"), ("ruby", "4.0"), ("redis", "8.10"),
+                      ("httpd", "2.4"), ("busybox", "1.38")]:
+        fam = cat.family(repo)
+        assert fam is not None and fam.pin_default == pin, repo
+        assert pin in fam.current_tags
+    ubuntu = cat.family("ubuntu")
+    assert ubuntu is not None and ubuntu.lts_tags == ("26.04", "24.04")

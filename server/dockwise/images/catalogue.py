@@ -54,6 +54,36 @@ class Variant:
     runs_as_non_root: bool | None
     slim_counterpart: str | None
     pattern: str | None = None
+    shell_kind: str | None = None  # bash / ash / busybox / sh / none; None = unknown
+    note: str | None = None
+
+    @property
+    def bash(self) -> bool | None:
+        """Whether ``/bin/bash`` exists (None when the catalogue does not know)."""
+        if self.shell_kind is None:
+            return None
+        return self.shell_kind == "bash"
+
+
+@dataclass(frozen=True)
+class SizeFact:
+    """A sourced image size (bytes; None where the source gives none)."""
+
+    tag: str
+    variant: str  # "default" or a variant name of the family
+    platform: str
+    compressed_bytes: int | None
+    uncompressed_bytes: int | None
+    source: tuple[str, ...]
+    as_of: str
+    approximate: bool = False
+    built: str | None = None
+    note: str | None = None
+
+    @property
+    def compressed_mb(self) -> float | None:
+        """Compressed size in MB (10^6 bytes, as Docker Hub and repo-info report)."""
+        return None if self.compressed_bytes is None else self.compressed_bytes / 1e6
 
 
 @dataclass(frozen=True)
@@ -110,6 +140,47 @@ class ImageFamily:
     _patterns: tuple[re.Pattern[str], ...] = field(
         default=(), compare=False, hash=False, repr=False
     )
+    sizes: tuple[SizeFact, ...] = field(default=(), compare=False, hash=False)
+    lts_tags: tuple[str, ...] = ()
+    compare_with: tuple[str, ...] = ()
+    caveats: tuple[str, ...] = ()
+    note: str | None = None
+
+    # -- sizes --------------------------------------------------------------------------
+
+    def variant_name(self, tag: str | None) -> str:
+        """``default`` or the name of the variant a tag selects."""
+        if not tag:
+            return "default"
+        found = self._match_variant(tag)
+        return found.name if found is not None else "default"
+
+    def size_of(self, tag: str | None) -> SizeFact | None:
+        """The sourced size of exactly this tag (``latest``/None: of ``pin_default``);
+        else of a measured tag of the same variant and major version (the figure's
+        ``tag`` says which), or None."""
+        want = tag or "latest"
+        if want.lower() == "latest" and self.pin_default:
+            want = self.pin_default
+        for s in self.sizes:
+            if s.tag == want:
+                return s
+        name = self.variant_name(want)
+        same = [s for s in self.sizes if s.variant == name]
+        if not same:
+            return None
+        head = want.split("-", 1)[0]
+        for s in same:
+            if s.tag.split("-", 1)[0] == head:
+                return s
+        major = re.match(r"\d+", want)
+        if major is None:
+            return same[0]
+        for s in same:  # another release of the same major version
+            m = re.match(r"\d+", s.tag)
+            if m is not None and m.group(0) == major.group(0):
+                return s
+        return None
 
     # -- tags ---------------------------------------------------------------------------
 
@@ -226,6 +297,14 @@ class Catalogue:
             return fam.variant(tag).os_family
         return _guess_os_family(name, (tag or "").lower())
 
+    def size(self, reference: str) -> SizeFact | None:
+        """The catalogue's size for an image reference (see :meth:`ImageFamily.size_of`)."""
+        from dockwise.dockerfile.imageref import parse_reference
+
+        parts = parse_reference(reference.strip())
+        fam = self.family(parts.canonical)
+        return fam.size_of(parts.tag) if fam is not None else None
+
 
 # -- normalisation ----------------------------------------------------------------------
 
@@ -332,6 +411,8 @@ def _libc(value: Any) -> Libc:
 
 def _variant(raw: Mapping[str, Any], name: str, pattern: str | None) -> Variant:
     slim = raw.get("slim_counterpart")
+    kind = raw.get("shell_kind")
+    note = raw.get("note")
     return Variant(
         name=name,
         os_family=_os(raw["os_family"]),
@@ -340,7 +421,34 @@ def _variant(raw: Mapping[str, Any], name: str, pattern: str | None) -> Variant:
         runs_as_non_root=_opt_bool(raw.get("runs_as_non_root")),
         slim_counterpart=slim if isinstance(slim, str) else None,
         pattern=pattern,
+        shell_kind=kind if isinstance(kind, str) and kind != UNKNOWN else None,
+        note=note if isinstance(note, str) else None,
     )
+
+
+def _bytes(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _size(raw: Mapping[str, Any]) -> SizeFact:
+    built = raw.get("built")
+    note = raw.get("note")
+    return SizeFact(
+        tag=str(raw["tag"]),
+        variant=str(raw["variant"]),
+        platform=str(raw["platform"]),
+        compressed_bytes=_bytes(raw.get("compressed_bytes")),
+        uncompressed_bytes=_bytes(raw.get("uncompressed_bytes")),
+        source=_sources(raw["source"]),
+        as_of=str(raw["as_of"]),
+        approximate=bool(raw.get("approximate", False)),
+        built=built if isinstance(built, str) else None,
+        note=note if isinstance(note, str) else None,
+    )
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
 def _family(name: str, raw: Mapping[str, Any], global_moving: frozenset[str]) -> ImageFamily:
@@ -396,6 +504,11 @@ def _family(name: str, raw: Mapping[str, Any], global_moving: frozenset[str]) ->
         as_of=str(raw["as_of"]),
         prefix=prefix.lower() if isinstance(prefix, str) else None,
         _patterns=patterns,
+        sizes=tuple(_size(s) for s in raw.get("sizes", ())),
+        lts_tags=_strings(raw.get("lts_tags")),
+        compare_with=_strings(raw.get("compare_with")),
+        caveats=_strings(raw.get("caveats")),
+        note=raw["note"] if isinstance(raw.get("note"), str) else None,
     )
 
 

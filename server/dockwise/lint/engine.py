@@ -21,6 +21,16 @@ from dockwise.text import Span
 
 if TYPE_CHECKING:
     from dockwise.images.catalogue import Catalogue
+    from dockwise.images.pinning import RegistryLookup
+
+
+def _registry(settings: Settings) -> RegistryLookup | None:
+    """The registry client for pinning fixes when `registry-lookup = true`, else None."""
+    if not settings.registry_lookup:
+        return None
+    from dockwise.images.registry import lookup_for
+
+    return lookup_for(settings)
 
 
 @dataclass
@@ -56,6 +66,11 @@ class DockerfileContext:
         from dockwise.images.catalogue import catalogue
 
         return catalogue()
+
+    @property
+    def registry(self) -> RegistryLookup | None:
+        """Registry lookup for pinning (None unless `registry-lookup = true`)."""
+        return _registry(self.settings)
 
     def option(self, name: str, default: Any) -> Any:
         assert self._meta is not None
@@ -213,6 +228,11 @@ class ComposeContext:
         from dockwise.images.catalogue import catalogue
 
         return catalogue()
+
+    @property
+    def registry(self) -> RegistryLookup | None:
+        """Registry lookup for pinning (None unless `registry-lookup = true`)."""
+        return _registry(self.settings)
 
     def option(self, name: str, default: Any) -> Any:
         assert self._meta is not None

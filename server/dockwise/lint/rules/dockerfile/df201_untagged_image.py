@@ -289,7 +289,9 @@ def pin_fix(ctx: DockerfileContext, use: ImageUse, site: Site) -> tuple[Fix | No
     """The pinning fix for a floating reference, or None and the reason (for messages)."""
     cat = ctx.images
     fam = cat.family(use.parts.canonical)
-    pin: Pin | None = pin_reference(use.expanded, cat)
+    lookup = getattr(ctx, "registry", None)
+    want_digest = lookup is not None and bool(ctx.option("pin-digest", False))
+    pin: Pin | None = pin_reference(use.expanded, cat, lookup=lookup, digest=want_digest)
     if pin is None or not pin.tag:
         if fam is None:
             why = f"`{use.parts.canonical}` is not in the image catalogue; pin a version tag"
@@ -298,15 +300,16 @@ def pin_fix(ctx: DockerfileContext, use: ImageUse, site: Site) -> tuple[Fix | No
         return None, why
     if site.edit is None:
         return None, "the reference is assembled from ARGs in a way one edit cannot pin"
+    at = f"@{pin.digest}" if pin.digest else ""
     if site.replaces == "tag":
-        new = pin.tag
+        new = pin.tag + at
         if site.via_arg:
             title = (f"Set `ARG {site.via_arg}` default to `{new}` "
                      f"(pins `{pin.original}` to `{pin.reference}`)")
         else:
             title = pin.title
     elif site.replaces == "insert-tag":
-        new, title = f":{pin.tag}", pin.title
+        new, title = f":{pin.tag}{at}", pin.title
     elif site.replaces == "reference":
         new = pin.reference
         title = pin.title + (f" (default of `ARG {site.via_arg}`)" if site.via_arg else "")
