@@ -1,4 +1,5 @@
-"""Command line: `dockwise --check …` (headless checker) and `dockwise --explain CODE`.
+"""Command line: `dockwise` / `dockwise --stdio` / `dockwise --tcp HOST:PORT` (the
+language server), `dockwise --check …` (headless checker) and `dockwise --explain CODE`.
 
 The checker path never imports pygls or lsprotocol.
 """
@@ -36,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="lint files and directories and exit")
     mode.add_argument("--explain", metavar="CODE", help="print the documentation of a rule")
+    mode.add_argument("--stdio", action="store_true",
+                      help="run the language server on stdin/stdout (the default)")
+    mode.add_argument("--tcp", metavar="HOST:PORT", help="run the language server on TCP")
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files or directories to check (`-` reads stdin); default: .")
     p.add_argument("--format", choices=FORMATS, default="text", help="output format")
@@ -73,9 +77,16 @@ def _main(argv: list[str] | None) -> int:
     if args.explain:
         return _explain(args.explain)
     if not args.check:
-        print("dockwise: the language server is not part of this build yet; "
-              "use `dockwise --check [PATH ...]` or `dockwise --explain CODE`.", file=sys.stderr)
-        return EXIT_USAGE
+        if args.paths:
+            print("dockwise: PATH arguments need --check (without it dockwise runs the "
+                  "language server)", file=sys.stderr)
+            return EXIT_USAGE
+        if args.tcp is not None and not args.tcp.rpartition(":")[2].isdigit():
+            print("dockwise: --tcp expects HOST:PORT", file=sys.stderr)
+            return EXIT_USAGE
+        from dockwise.server import main as serve
+
+        return serve(tcp=args.tcp)
     try:
         return _check(args)
     except KeyboardInterrupt:
@@ -122,8 +133,9 @@ def _check(args: argparse.Namespace) -> int:
     if args.ignore:
         overrides["ignore"] = _split(args.ignore)
     try:
-        select_rules(overrides.get("select"), overrides.get("extend_select", []),
-                     overrides.get("ignore", []))
+        if overrides:  # validate rule selectors given on the command line
+            select_rules(overrides.get("select"), overrides.get("extend_select", []),
+                         overrides.get("ignore", []))
     except UnknownRuleError as e:
         print(f"dockwise: {e}", file=sys.stderr)
         return EXIT_USAGE
