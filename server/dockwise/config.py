@@ -31,6 +31,9 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "fail-level": ("fail_level", "error|warning|information"),
     "trusted-registries": ("trusted_registries", "list of registry host names"),
     "registry-lookup": ("registry_lookup", "boolean"),
+    "registry-platform": ("registry_platform", "os/arch[/variant], e.g. linux/arm64"),
+    "registry-cache-dir": ("registry_cache_dir", "directory path"),
+    "insecure-registries": ("insecure_registries", "list of host[:port] allowed over plain HTTP"),
     "min-dockerfile-syntax": ("min_dockerfile_syntax", "version string like \"1.4\""),
     "min-compose-version": ("min_compose_version", "version string like \"2.20\""),
     "compose-target": ("compose_target", "compose-v2|swarm|yaml-1.1"),
@@ -50,6 +53,9 @@ class Settings:
     fail_level: str = "warning"
     trusted_registries: list[str] = field(default_factory=list)
     registry_lookup: bool = False
+    registry_platform: str = "linux/amd64"
+    registry_cache_dir: str | None = None
+    insecure_registries: list[str] = field(default_factory=list)
     min_dockerfile_syntax: str | None = None
     min_compose_version: str = "2.20"
     compose_target: str = "compose-v2"
@@ -136,7 +142,7 @@ def settings_from_mapping(data: dict[str, Any], where: str, base: Settings | Non
                 for sel in vals:
                     expand_selector(sel)
                 setattr(s, attr, vals)
-            elif key in ("exclude", "trusted-registries", "compose-files"):
+            elif key in ("exclude", "trusted-registries", "compose-files", "insecure-registries"):
                 setattr(s, attr, _check_list(where, key, v))
             elif key == "severity":
                 if not isinstance(v, dict):
@@ -162,6 +168,12 @@ def settings_from_mapping(data: dict[str, Any], where: str, base: Settings | Non
                 s.compose_target = v
             elif key == "docs-base-url":
                 s.docs_base_url = str(v)
+            elif key == "registry-platform":
+                if not re.fullmatch(r"[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?", str(v)):
+                    raise ConfigError(f"{where}: `registry-platform` must look like `linux/amd64`")
+                s.registry_platform = str(v)
+            elif key == "registry-cache-dir":
+                s.registry_cache_dir = str(v)
             elif key == "rules":
                 if not isinstance(v, dict):
                     raise ConfigError(f"{where}: `rules` must be a table of tables")
