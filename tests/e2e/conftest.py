@@ -100,9 +100,12 @@ async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient,
                  tmp_path: Path) -> AsyncIterator[None]:
     caps = client_capabilities(request.param)
     lsp_client.set_configuration({"dockwise": {}}, section=None)
-    await lsp_client.initialize_session(t.InitializeParams(
+    result = await lsp_client.initialize_session(t.InitializeParams(
         capabilities=caps, root_uri=tmp_path.as_uri(),
         workspace_folders=[t.WorkspaceFolder(tmp_path.as_uri(), "ws")]))
+    # the negotiated position encoding (UTF-16 when the server says nothing)
+    lsp_client.position_encoding = (  # type: ignore[attr-defined]
+        result.capabilities.position_encoding or t.PositionEncodingKind.Utf16)
     yield
     await lsp_client.shutdown_session()
 

@@ -280,3 +280,24 @@ async def test_symbols_definition_folding(client: LanguageClient, tmp_path: Path
     folds = await client.text_document_folding_range_async(t.FoldingRangeParams(
         t.TextDocumentIdentifier(doc.uri)))
     assert folds
+
+
+async def test_ranges_use_the_negotiated_encoding(client: LanguageClient, tmp_path: Path) -> None:
+    """Non-ASCII text before the diagnosed token on the same line (an astral-plane emoji is
+    two UTF-16 units and four UTF-8 bytes, `é` one unit and two bytes): the range must
+    select exactly `apt` in the position encoding negotiated with this client profile."""
+    text = ('FROM python:3.13-slim\n'
+            'RUN echo "🐳 é 😀" && apt install -y curl && echo "€"\n')
+    doc = Doc(client, tmp_path / "Dockerfile", text, "dockerfile")
+    diags = [d for d in await doc.diagnostics() if d.code == "DF113"]
+    assert len(diags) == 1
+    d = diags[0]
+    line = text.splitlines()[d.range.start.line]
+    enc = client.position_encoding  # type: ignore[attr-defined]
+    codec, width = {t.PositionEncodingKind.Utf8: ("utf-8", 1),
+                    t.PositionEncodingKind.Utf16: ("utf-16-le", 2),
+                    t.PositionEncodingKind.Utf32: ("utf-32-le", 4)}[enc]
+    units = line.encode(codec)
+    got = units[width * d.range.start.character : width * d.range.end.character].decode(codec)
+    assert got == "apt"
+    assert d.range.start.character != line.index("apt ")  # code points would be wrong here
