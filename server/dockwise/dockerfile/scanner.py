@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 
 from dockwise.dockerfile.model import (
     HEREDOC_INSTRUCTIONS,
@@ -28,8 +29,27 @@ _WORD = re.compile(r"[^ \t]+")
 _KEYWORD = re.compile(r"[ \t]*([^ \t]*)")
 
 
+_RECENT: dict[str, Dockerfile] = {}  # the last few texts scanned (insertion ordered)
+_RECENT_MAX = 4
+_RECENT_LOCK = threading.Lock()
+
+
 def scan(text: str) -> Dockerfile:
-    """Parse ``text`` into a :class:`Dockerfile`."""
+    """Parse ``text`` into a :class:`Dockerfile`. The models of the last few texts are kept,
+    so the linter, hovers and completion on one editor version share one scan."""
+    with _RECENT_LOCK:
+        hit = _RECENT.get(text)
+    if hit is not None:
+        return hit
+    df = _scan(text)
+    with _RECENT_LOCK:  # the language server scans from worker threads too
+        _RECENT[text] = df
+        while len(_RECENT) > _RECENT_MAX:
+            del _RECENT[next(iter(_RECENT))]
+    return df
+
+
+def _scan(text: str) -> Dockerfile:
     index = LineIndex(text)
     nlines = index.line_count
     lines = [(index.line_start(i), index.line_end(i)) for i in range(nlines)]
