@@ -94,16 +94,16 @@ def replace(node: Node, new_text: str) -> Edit:
     return Edit(Span(node.start_mark.index, node.end_mark.index), new_text)
 
 
-def _content_end(node: Node) -> int:
+def content_end(node: Node) -> int:
     """Offset after the last character of a node's content (block nodes end early)."""
     if isinstance(node, MappingNode) and node.value and not node.flow_style:
-        return _content_end(node.value[-1][1])
+        return content_end(node.value[-1][1])
     if isinstance(node, SequenceNode) and node.value and not node.flow_style:
-        return _content_end(node.value[-1])
+        return content_end(node.value[-1])
     return node.end_mark.index
 
 
-def _line_end(text: str, offset: int) -> int:
+def line_end(text: str, offset: int) -> int:
     """End of the line holding the character before ``offset`` (before its line break)."""
     i = max(offset, 0)
     while i > 0 and text[i - 1] in "\r\n":
@@ -128,14 +128,14 @@ def insert_entry(doc: YamlDocument, mapping: Node, lines: list[str]) -> Edit | N
     col = mapping.value[0][0].start_mark.column
     unit = indent_unit(doc)
     relined = [reindent(ln, unit) for ln in lines]
-    at = _line_end(doc.text, _content_end(mapping))
+    at = line_end(doc.text, content_end(mapping))
     return Edit(Span(at, at), render_block(relined, col))
 
 
 def insert_key_after(doc: YamlDocument, key: Node, value: Node, lines: list[str]) -> Edit:
     """Insert entry ``lines`` right after an existing entry (same indentation as its key)."""
     unit = indent_unit(doc)
-    at = _line_end(doc.text, _content_end(value))
+    at = line_end(doc.text, content_end(value))
     return Edit(Span(at, at), render_block([reindent(ln, unit) for ln in lines],
                                            key.start_mark.column))
 
@@ -153,7 +153,7 @@ def delete_entry(doc: YamlDocument, key: Node, value: Node) -> Edit:
     """Delete a `key: value` entry with its whole lines (comments on other lines kept)."""
     text = doc.text
     start = text.rfind("\n", 0, key.start_mark.index) + 1
-    end = _line_end(text, _content_end(value))
+    end = line_end(text, content_end(value))
     if end < len(text) and text[end] == "\r":
         end += 1
     if end < len(text) and text[end] == "\n":

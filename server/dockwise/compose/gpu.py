@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from dockwise.compose.edits import indent_unit, sequence_indent
+from dockwise.compose.edits import content_end, indent_unit, line_end, sequence_indent
 from dockwise.compose.service import Service, environment, text_of
 from dockwise.compose.yaml_model import (
     MappingNode,
@@ -299,26 +299,6 @@ def gpus_lines(count: int | str | None = "all", device_ids: Sequence[str] | None
 
 # ---------------------------------------------------------------------------------------
 # editing
-
-
-def content_end(node: Node) -> int:
-    """Offset after the last character of a node's content (block nodes end early)."""
-    if isinstance(node, MappingNode) and node.value and not node.flow_style:
-        return content_end(node.value[-1][1])
-    if isinstance(node, SequenceNode) and node.value and not node.flow_style:
-        return content_end(node.value[-1])
-    return node.end_mark.index
-
-
-def line_end(text: str, offset: int) -> int:
-    """End of the line holding the character before ``offset`` (before its break)."""
-    i = max(offset, 0)
-    while i > 0 and text[i - 1] in "\r\n":
-        i -= 1
-    j = text.find("\n", i)
-    if j < 0:
-        return len(text)
-    return j - 1 if j > 0 and text[j - 1] == "\r" else j
 
 
 def _newline(text: str) -> str:

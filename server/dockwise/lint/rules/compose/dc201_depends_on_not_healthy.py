@@ -51,7 +51,7 @@ from __future__ import annotations
 import re
 
 from dockwise.compose.builds import scalar_text, service_health, services_index
-from dockwise.compose.edits import indent_unit, insert_entry, scalar
+from dockwise.compose.edits import indent_unit, insert_entry, line_end, scalar
 from dockwise.compose.service import Dependency, Service, depends_on
 from dockwise.compose.yaml_model import MappingNode, Node, ScalarNode, SequenceNode, get, get_key
 from dockwise.lint.engine import ComposeContext
@@ -131,7 +131,7 @@ def _long_form(ctx: ComposeContext, key: Node | None, seq: SequenceNode, healthy
         between = text[key.end_mark.index : seq.start_mark.index]
         if not re.fullmatch(r"[ \t]*:[ \t]*", between):
             return []
-        after = text[seq.end_mark.index : _line_end(text, seq.end_mark.index)]
+        after = text[seq.end_mark.index : line_end(text, seq.end_mark.index)]
         if after.strip() and not after.strip().startswith("#"):
             return []
         col = key_col + unit
@@ -149,6 +149,3 @@ def _long_form(ctx: ComposeContext, key: Node | None, seq: SequenceNode, healthy
     return edits
 
 
-def _line_end(text: str, offset: int) -> int:
-    j = text.find("\n", offset)
-    return len(text) if j < 0 else j

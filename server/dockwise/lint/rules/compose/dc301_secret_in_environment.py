@@ -61,7 +61,7 @@ import re
 
 from dockwise.compose import interpolation
 from dockwise.compose.builds import image_of, service_layers
-from dockwise.compose.edits import insert_entry, sequence_indent
+from dockwise.compose.edits import insert_entry, line_end, sequence_indent
 from dockwise.compose.service import EnvVar, Service, environment
 from dockwise.compose.yaml_model import MappingNode, ScalarNode, SequenceNode, get
 from dockwise.lint.engine import ComposeContext
@@ -231,13 +231,6 @@ def _secret_fix(ctx: ComposeContext, svc: Service, ev: EnvVar, repo: str) -> Fix
     edits.append(Edit(Span(0, 0), ev.value, path=create))
     return Fix(f"move `{ev.name}` to the Compose secret `{sid}`", _merge(edits),
                Applicability.UNSAFE)
-
-
-def line_end(text: str, offset: int) -> int:
-    """End of the line holding ``offset`` (before its line break)."""
-    at = text.find("\n", offset)
-    at = len(text) if at < 0 else at
-    return at - 1 if text[at - 1 : at] == "\r" else at
 
 
 def _unit(ctx: ComposeContext) -> int:

@@ -41,7 +41,7 @@ from __future__ import annotations
 import json
 
 from dockwise.compose.builds import Layer, merged_get, service_layers
-from dockwise.compose.edits import insert_entry, sequence_indent
+from dockwise.compose.edits import insert_entry, line_end, sequence_indent
 from dockwise.compose.service import Service, text_of, volumes
 from dockwise.compose.yaml_model import (
     MappingNode,
@@ -53,7 +53,6 @@ from dockwise.compose.yaml_model import (
 )
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
-from dockwise.lint.rules.compose.dc301_secret_in_environment import line_end
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
 

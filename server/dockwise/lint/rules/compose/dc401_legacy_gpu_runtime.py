@@ -69,14 +69,18 @@ import re
 
 from dockwise.compose import interpolation
 from dockwise.compose.builds import service_layers
-from dockwise.compose.edits import delete_entry, indent_unit, sequence_indent
+from dockwise.compose.edits import (
+    content_end,
+    delete_entry,
+    indent_unit,
+    line_end,
+    sequence_indent,
+)
 from dockwise.compose.gpu import (
     GpuRequest,
-    content_end,
     gpu_requests,
     gpu_reservation_lines,
     gpus_lines,
-    line_end,
     local_unit,
     own_entry,
     parse_device_ids,
