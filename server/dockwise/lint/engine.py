@@ -42,24 +42,14 @@ class LintResult:
     internal_errors: list[str] = field(default_factory=list)
 
 
-class DockerfileContext:
-    """What a Dockerfile rule sees: the model, the analysis, settings, the catalogue."""
+class RuleContext:
+    """What every rule sees, whatever the language: settings, per-rule options, the image
+    catalogue, the registry (when enabled), and `_add` to record a finding."""
 
-    def __init__(self, path: Path | None, an: Analysis, settings: Settings,
-                 named_contexts: Iterable[str] = ()) -> None:
-        self.path = path
-        # build contexts supplied by name (Compose `additional_contexts`, Bake)
-        self.named_contexts: frozenset[str] = frozenset(named_contexts)
-        self.analysis = an
-        self.df: Dockerfile = an.dockerfile
-        self.text = an.dockerfile.text
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.violations: list[Violation] = []
         self._meta: RuleMeta | None = None
-
-    @property
-    def stages(self) -> list[Any]:
-        return self.analysis.stages
 
     @property
     def images(self) -> Catalogue:
@@ -73,11 +63,39 @@ class DockerfileContext:
         return _registry(self.settings)
 
     def option(self, name: str, default: Any) -> Any:
+        """A per-rule option from `[tool.dockwise.rules.<code or name>]`."""
         assert self._meta is not None
         opts = self.settings.rule_options.get(self._meta.code) or self.settings.rule_options.get(
-            self._meta.name, {}
-        )
+            self._meta.name, {})
         return opts.get(name, default)
+
+    def _add(self, span: Span, message: str, fix: Fix | None, severity: Severity | None,
+             equivalents: tuple[str, ...] | None) -> None:
+        meta = self._meta
+        assert meta is not None, "report() outside a rule"
+        self.violations.append(Violation(
+            code=meta.code, name=meta.name,
+            severity=severity if severity is not None else meta.severity,
+            message=message, span=span, fix=fix,
+            equivalents=meta.equivalents if equivalents is None else equivalents))
+
+
+class DockerfileContext(RuleContext):
+    """What a Dockerfile rule sees: the model, the analysis, settings, the catalogue."""
+
+    def __init__(self, path: Path | None, an: Analysis, settings: Settings,
+                 named_contexts: Iterable[str] = ()) -> None:
+        self.path = path
+        # build contexts supplied by name (Compose `additional_contexts`, Bake)
+        self.named_contexts: frozenset[str] = frozenset(named_contexts)
+        super().__init__(settings)
+        self.analysis = an
+        self.df: Dockerfile = an.dockerfile
+        self.text = an.dockerfile.text
+
+    @property
+    def stages(self) -> list[Any]:
+        return self.analysis.stages
 
     def syntax_at_least(self, version: tuple[int, int]) -> bool:
         return self.analysis.syntax >= version
@@ -91,19 +109,7 @@ class DockerfileContext:
         severity: Severity | None = None,
         equivalents: tuple[str, ...] | None = None,
     ) -> None:
-        meta = self._meta
-        assert meta is not None, "report() outside a rule"
-        self.violations.append(
-            Violation(
-                code=meta.code,
-                name=meta.name,
-                severity=severity if severity is not None else meta.severity,
-                message=message,
-                span=span,
-                fix=fix,
-                equivalents=meta.equivalents if equivalents is None else equivalents,
-            )
-        )
+        self._add(span, message, fix, severity, equivalents)
 
 
 def _rules(settings: Settings, language: str) -> list[Rule]:
@@ -204,41 +210,22 @@ def lint_dockerfile_bytes(
 # Compose
 
 
-class ComposeContext:
+class ComposeContext(RuleContext):
     """What a Compose rule sees: this file's YAML nodes, the resolved project, settings."""
 
     def __init__(self, file: Any, project: Any, settings: Settings,
                  open_documents: Mapping[Path, str] | None = None) -> None:
         from dockwise.compose.service import services
 
+        super().__init__(settings)
         self.file = file
         self.project = project
         self.path: Path | None = file.path
         self.text: str = file.text
         self.doc = file.doc
         self.root = file.doc.root
-        self.settings = settings
         self.open_documents = open_documents
         self.services = services(self.root)
-        self.violations: list[Violation] = []
-        self._meta: RuleMeta | None = None
-
-    @property
-    def images(self) -> Catalogue:
-        from dockwise.images.catalogue import catalogue
-
-        return catalogue()
-
-    @property
-    def registry(self) -> RegistryLookup | None:
-        """Registry lookup for pinning (None unless `registry-lookup = true`)."""
-        return _registry(self.settings)
-
-    def option(self, name: str, default: Any) -> Any:
-        assert self._meta is not None
-        opts = self.settings.rule_options.get(self._meta.code) or self.settings.rule_options.get(
-            self._meta.name, {})
-        return opts.get(name, default)
 
     def read_text(self, path: Path) -> str | None:
         """A file's text: the editor's unsaved buffer when there is one, else the disk."""
@@ -265,14 +252,10 @@ class ComposeContext:
         severity: Severity | None = None,
     ) -> None:
         """Report at a YAML node or a Span; nodes outside this file are not reported."""
-        meta = self._meta
-        assert meta is not None, "report() outside a rule"
         span = where if isinstance(where, Span) else self.span(where)
         if span.end > len(self.text):
             return
-        self.violations.append(Violation(meta.code, meta.name,
-                                         severity if severity is not None else meta.severity,
-                                         message, span, fix))
+        self._add(span, message, fix, severity, ())
 
 
 def _yaml_key_ranges(root: Any, index: Any) -> Callable[[int], list[Span]]:
