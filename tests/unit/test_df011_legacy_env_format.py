@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dockwise.config import settings_from_mapping
-from dockwise.dockerfile.scanner import _unquote, scan
+from dockwise.dockerfile.scanner import unquote, scan
 from dockwise.lint.engine import lint_dockerfile_text
 from dockwise.lint.fixes import apply_edits
 
@@ -32,7 +32,7 @@ def test_value_preserved(value: str) -> None:
     assert len(ins.words) == 1, fixed
     key, _, new_value = ins.words[0].value.partition("=")
     assert key == "KEY"
-    assert new_value == _unquote(value, "\\"), fixed
+    assert new_value == unquote(value, "\\"), fixed
 
 
 def test_backtick_escape_file() -> None:

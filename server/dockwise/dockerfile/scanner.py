@@ -278,7 +278,7 @@ def parse_arguments(instr: Instruction) -> Arguments:
             name, value = body.split("=", 1)
             nhi = w.lo + 2 + len(name)
             vspan: Span | None = line.span(nhi + 1, w.hi)
-            fval: str | None = _unquote(value, escape)
+            fval: str | None = unquote(value, escape)
         else:
             name, fval = body, None
             nhi = w.hi
@@ -305,11 +305,14 @@ def _rstrip_end(t: str, n: int) -> int:
     return n
 
 
-def _unquote(raw: str, escape: str) -> str:
+def unquote(raw: str, escape: str = "\\") -> str:
+    """Remove shell-style quoting: single quotes literal, escapes inside double quotes
+    only before `"`, the escape character, `$` and backtick; an escaped line break is a
+    continuation."""
     out: list[str] = []
-    q = ""
     i = 0
     n = len(raw)
+    q = ""
     while i < n:
         c = raw[i]
         if q == "'":
@@ -317,11 +320,12 @@ def _unquote(raw: str, escape: str) -> str:
                 q = ""
             else:
                 out.append(c)
-        elif c == escape and i + 1 < n and q != "'":
+        elif c == escape and i + 1 < n:
             nxt = raw[i + 1]
-            if q == '"' and nxt not in ('"', escape, "$", "`"):
+            if q == '"' and nxt not in ('"', escape, "$", "`", "\n"):
                 out.append(c)
-            out.append(nxt)
+            if nxt != "\n":
+                out.append(nxt)
             i += 1
         elif q == '"':
             if c == '"':
@@ -373,7 +377,7 @@ def split_words(line: LogicalLine, lo: int, hi: int, escape: str = "\\") -> list
             i += 1
         raw = t[start:i]
         words.append(
-            Word(raw, _unquote(raw, escape) if quoted or escape in raw else raw, start, i,
+            Word(raw, unquote(raw, escape) if quoted or escape in raw else raw, start, i,
                  line, quoted)
         )
     return words

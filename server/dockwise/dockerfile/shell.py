@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from dockwise.dockerfile.model import Heredoc, Instruction
+from dockwise.dockerfile.scanner import unquote
 from dockwise.text import Span
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
@@ -214,38 +215,6 @@ def _scan_word(text: str, i: int, escape: str) -> tuple[int, bool]:
             break
         i += 1
     return i, quoted
-
-
-def unquote(raw: str, escape: str = "\\") -> str:
-    out: list[str] = []
-    i = 0
-    n = len(raw)
-    q = ""
-    while i < n:
-        c = raw[i]
-        if q == "'":
-            if c == "'":
-                q = ""
-            else:
-                out.append(c)
-        elif c == escape and i + 1 < n:
-            nxt = raw[i + 1]
-            if q == '"' and nxt not in ('"', escape, "$", "`", "\n"):
-                out.append(c)
-            if nxt != "\n":
-                out.append(nxt)
-            i += 1
-        elif q == '"':
-            if c == '"':
-                q = ""
-            else:
-                out.append(c)
-        elif c in "'\"":
-            q = c
-        else:
-            out.append(c)
-        i += 1
-    return "".join(out)
 
 
 def _make_command(words: list[ShellWord], to_src: Callable[[int, int], Span]) -> Command:
