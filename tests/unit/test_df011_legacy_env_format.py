@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dockwise.config import settings_from_mapping
-from dockwise.dockerfile.scanner import unquote, scan
+from dockwise.dockerfile.scanner import scan, unquote
 from dockwise.lint.engine import lint_dockerfile_text
 from dockwise.lint.fixes import apply_edits
 
