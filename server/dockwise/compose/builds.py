@@ -29,6 +29,7 @@ from pathlib import Path
 
 from dockwise.compose.interpolation import Literal, Parsed, Ref, parse, substitute
 from dockwise.compose.project import ComposeFile, Project, include_paths, resolve_project
+from dockwise.compose.service import text_of
 from dockwise.compose.yaml_model import (
     MappingNode,
     Node,
@@ -900,3 +901,12 @@ def healthcheck_lines(test: list[str]) -> list[str]:
         "  retries: 5",
         "  start_period: 30s",
     ]
+
+
+def merged_profiles(layers: list[Layer]) -> frozenset[str]:
+    """The `profiles` a service ends up with after merging its layers."""
+    found = merged_get(layers, "profiles")
+    if found is None or not isinstance(found[1], SequenceNode):
+        return frozenset()
+    layer, node = found
+    return frozenset(v for x in node.value if (v := text_of(x, layer.file.text)))

@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dockwise.dockerfile.model import Instruction
+from dockwise.text import Span
+
 MAX_READ = 1 << 20  # bytes read from a manifest / ignore file
 MAX_WALK = 5000  # directory entries visited when looking inside a copied directory
 
@@ -297,3 +300,13 @@ def walk_files(root: Path, ctx_dir: Path, ignore: DockerIgnore | None,
                 out.append(r)
     out.sort()
     return out
+
+
+def copy_sources(ins: Instruction) -> list[tuple[str, Span]]:
+    """The source arguments of a COPY/ADD (all but the destination) with their ranges,
+    from the JSON or the shell form."""
+    if ins.exec_form is not None:
+        els = ins.exec_form
+        return [(e.value, e.span) for e in els[:-1]] if len(els) >= 2 else []
+    words = ins.words
+    return [(w.value, w.span) for w in words[:-1]] if len(words) >= 2 else []

@@ -44,7 +44,7 @@ import re
 from dataclasses import dataclass
 
 from dockwise.compose import interpolation
-from dockwise.compose.builds import Layer, merged_get, service_layers
+from dockwise.compose.builds import Layer, merged_get, merged_profiles, service_layers
 from dockwise.compose.project import ComposeFile
 from dockwise.compose.service import Service, parse_port, ports, text_of
 from dockwise.compose.yaml_model import (
@@ -115,16 +115,10 @@ def _port_items(layers: list[Layer]) -> list[tuple[Layer, Node]]:
     return out
 
 
-def _profiles(layers: list[Layer]) -> frozenset[str]:
-    found = merged_get(layers, "profiles")
-    if found is None or not isinstance(found[1], SequenceNode):
-        return frozenset()
-    layer, node = found
-    return frozenset(v for x in node.value if (v := text_of(x, layer.file.text)))
 
 
 def binds(name: str, layers: list[Layer], env: dict[str, str]) -> list[Bind]:
-    profiles = _profiles(layers)
+    profiles = merged_profiles(layers)
     nm = merged_get(layers, "network_mode")
     host_mode = nm is not None and text_of(nm[1], nm[0].file.text) == "host"
     out: list[Bind] = []

@@ -40,10 +40,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dockwise.compose.builds import Layer, merged_get, service_layers
+from dockwise.compose.builds import Layer, merged_profiles, service_layers
 from dockwise.compose.gpu import GpuRequest, effective, gpu_requests
-from dockwise.compose.service import text_of
-from dockwise.compose.yaml_model import MappingNode, Node, SequenceNode
+from dockwise.compose.yaml_model import MappingNode, Node
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
@@ -68,7 +67,7 @@ def check(ctx: ComposeContext) -> None:
         chosen = effective([r for _, r in found])
         for layer, r in found:
             if any(r is c for c in chosen) and r.takes_all:
-                takers.append(_Taker(name, _profiles(layers), layer, r))
+                takers.append(_Taker(name, merged_profiles(layers), layer, r))
                 break
     if len(takers) < 2:
         return
@@ -93,12 +92,6 @@ def _together(a: _Taker, b: _Taker) -> bool:
     return not (a.profiles and b.profiles and not (a.profiles & b.profiles))
 
 
-def _profiles(layers: list[Layer]) -> frozenset[str]:
-    found = merged_get(layers, "profiles")
-    if found is None or not isinstance(found[1], SequenceNode):
-        return frozenset()
-    layer, node = found
-    return frozenset(v for x in node.value if (v := text_of(x, layer.file.text)))
 
 
 def _where(r: GpuRequest) -> Node:

@@ -34,16 +34,15 @@ from dockwise.dockerfile.context import (
     DockerIgnore,
     clean_source,
     context_dir,
+    copy_sources,
     has_glob,
     is_remote,
     load_ignore,
     walk_files,
 )
-from dockwise.dockerfile.model import Instruction
 from dockwise.lint.engine import DockerfileContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
-from dockwise.text import Span
 
 _DATA = re.compile(r"\.(ckpt|pt|safetensors|h5|onnx|gguf|parquet|tfrecord|npy|npz)$", re.I)
 _PTH = re.compile(r"\.pth$", re.I)
@@ -62,7 +61,7 @@ def check(ctx: DockerfileContext) -> None:
         if cdir is not None and not loaded:
             ignore = load_ignore(cdir, Path(ctx.path) if ctx.path else None)
             loaded = True
-        for value, span in _sources(ins):
+        for value, span in copy_sources(ins):
             key = (value, cdir)
             if key not in memo:  # the same source is often copied by many stages
                 memo[key] = _data_source(value, cdir, ignore)
@@ -72,12 +71,6 @@ def check(ctx: DockerfileContext) -> None:
                            "and mount them")
 
 
-def _sources(ins: Instruction) -> list[tuple[str, Span]]:
-    if ins.exec_form is not None:
-        els = ins.exec_form
-        return [(e.value, e.span) for e in els[:-1]] if len(els) >= 2 else []
-    words = ins.words
-    return [(w.value, w.span) for w in words[:-1]] if len(words) >= 2 else []
 
 
 def _data_source(value: str, cdir: Path | None, ignore: DockerIgnore | None) -> str | None:

@@ -31,15 +31,14 @@ from pathlib import Path
 from dockwise.dockerfile.context import (
     clean_source,
     context_dir,
+    copy_sources,
     has_glob,
     is_remote,
     load_ignore,
 )
-from dockwise.dockerfile.model import Instruction
 from dockwise.lint.engine import DockerfileContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
-from dockwise.text import Span
 
 
 @rule(code="DF111", name="copy-ignored-file", severity=Severity.WARNING,
@@ -64,7 +63,7 @@ def check(ctx: DockerfileContext) -> None:
                 return
         assert ign is not None
         name = ign.path.name if ign.path else ".dockerignore"
-        for value, span in _sources(ins):
+        for value, span in copy_sources(ins):
             if is_remote(value):
                 continue
             rel = clean_source(value)
@@ -88,9 +87,3 @@ def check(ctx: DockerfileContext) -> None:
                            f"{ins.keyword} fails or copies nothing")
 
 
-def _sources(ins: Instruction) -> list[tuple[str, Span]]:
-    if ins.exec_form is not None:
-        els = ins.exec_form
-        return [(e.value, e.span) for e in els[:-1]] if len(els) >= 2 else []
-    words = ins.words
-    return [(w.value, w.span) for w in words[:-1]] if len(words) >= 2 else []
