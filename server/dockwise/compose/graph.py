@@ -595,23 +595,30 @@ def fragment_names(project: Project, f: ComposeFile,
     if base is None or f.path is None:
         return None
     out = {sec: base.names(sec) for sec in SECTIONS}
-    reader = read or _default_read
-    me = f.path.resolve()
-    try:
-        siblings = sorted(p for p in me.parent.iterdir()
-                          if p.suffix in (".yml", ".yaml") and p.resolve() != me)
-    except OSError:
-        siblings = []
-    for p in siblings[:MAX_SIBLINGS]:
-        t = reader(p)
-        if t is None:
-            continue
+    for p, t in _sibling_texts(f.path, read):
         for sec, names in _top_names(str(p), t).items():
             out[sec] |= names
     return out
 
 
 _NAMES_CACHE: dict[tuple[str, int], dict[str, set[str]]] = {}
+
+
+def _sibling_texts(path: Path, read: Reader | None) -> list[tuple[Path, str]]:
+    """The other YAML files in ``path``'s directory (at most MAX_SIBLINGS), with their text."""
+    reader = read or _default_read
+    me = path.resolve()
+    try:
+        siblings = sorted(p for p in me.parent.iterdir()
+                          if p.suffix in (".yml", ".yaml") and p.resolve() != me)
+    except OSError:
+        return []
+    out = []
+    for p in siblings[:MAX_SIBLINGS]:
+        t = reader(p)
+        if t is not None:
+            out.append((p, t))
+    return out
 
 
 def _top_names(path: str, text: str) -> dict[str, set[str]]:
@@ -680,16 +687,8 @@ def sibling_completes(f: ComposeFile, service: str, keys: tuple[str, ...],
     ``keys`` (a base file completed with `-f base -f compose.prod.yaml`)."""
     if f.path is None:
         return False
-    reader = read or _default_read
-    me = f.path.resolve()
-    try:
-        siblings = sorted(p for p in me.parent.iterdir()
-                          if p.suffix in (".yml", ".yaml") and p.resolve() != me)
-    except OSError:
-        return False
-    for p in siblings[:MAX_SIBLINGS]:
-        t = reader(p)
-        if t is None or service not in _top_names(str(p), t).get("services", set()):
+    for p, t in _sibling_texts(f.path, read):
+        if service not in _top_names(str(p), t).get("services", set()):
             continue
         node = get(get(load(t).root, "services"), service)
         if any(get(node, k) is not None for k in keys):
