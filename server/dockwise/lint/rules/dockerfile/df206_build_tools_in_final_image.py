@@ -589,9 +589,23 @@ def _python(ctx: DockerfileContext, an: Analysis, st: Stage, findings: list[_Fin
     builder = (_builder_from(an, st, bname) + text[st.from_.span.end : at] + venv + "\n"
                + text[at : ins_list[last_pip].span.end])
     # run-time stage
+    rt = _runtime_head(an, st, slim, ins_list[: last_pip + 1], text, esc,
+                       manager, pkgs, unknown, _REPLICATE)
+    rt.append(f"COPY --from={bname} /opt/venv /opt/venv")
+    rt.append('ENV PATH="/opt/venv/bin:$PATH"')
+    tail = text[ins_list[last_pip].span.end : _stage_end(st).span.end]
+    return builder + "\n\n" + "\n".join(rt) + tail
+
+
+def _runtime_head(an: Analysis, st: Stage, slim: str, ins_list: list[Instruction], text: str,
+                  esc: str, manager: str | None, pkgs: list[str], unknown: list[str],
+                  replicate: frozenset[str] | set[str]) -> list[str]:
+    """The run-time stage up to the copy from the builder: FROM the slim image, the run-time
+    counterparts of the system packages in place of the first system-package RUN, and the
+    instructions of kinds ``replicate`` (ENV, WORKDIR, …) copied verbatim."""
     rt = [_from_line(an, st, slim, st.raw_name)]
     placed = False
-    for ins in ins_list[: last_pip + 1]:
+    for ins in ins_list:
         if ins.keyword == "RUN":
             if not placed and "system" in _classify(ins):
                 placed = True
@@ -601,12 +615,9 @@ def _python(ctx: DockerfileContext, an: Analysis, st: Stage, findings: list[_Fin
                 if pkgs and manager is not None:
                     rt.append(_install_line(manager, pkgs, esc))
             continue
-        if ins.keyword in _REPLICATE:
+        if ins.keyword in replicate:
             rt.append(_src(text, ins))
-    rt.append(f"COPY --from={bname} /opt/venv /opt/venv")
-    rt.append('ENV PATH="/opt/venv/bin:$PATH"')
-    tail = text[ins_list[last_pip].span.end : _stage_end(st).span.end]
-    return builder + "\n\n" + "\n".join(rt) + tail
+    return rt
 
 
 def _workdir_at(an: Analysis, st: Stage, upto: int) -> str | None:
@@ -737,21 +748,8 @@ def _node(ctx: DockerfileContext, an: Analysis, st: Stage, findings: list[_Findi
     bname = _builder_name(an)
     parts = [_builder_from(an, st, bname) + text[st.from_.span.end : ins_list[last].span.end],
              "RUN npm prune --omit=dev"]
-    rt = [_from_line(an, st, slim, st.raw_name)]
-    placed = False
-    for ins in ins_list[: last + 1]:
-        kw = ins.keyword
-        if kw == "RUN":
-            if not placed and "system" in _classify(ins):
-                placed = True
-                if unknown:
-                    rt.append("# run-time libraries of these -dev packages are not in the "
-                              "catalogue; add them: " + " ".join(unknown))
-                if pkgs and manager is not None:
-                    rt.append(_install_line(manager, pkgs, esc))
-            continue
-        if kw in _REPLICATE - {"COPY", "ADD"}:
-            rt.append(_src(text, ins))
+    rt = _runtime_head(an, st, slim, ins_list[: last + 1], text, esc,
+                       manager, pkgs, unknown, _REPLICATE - {"COPY", "ADD"})
     rt.append(f"COPY --from={bname} {wd} {wd}")
     tail = text[ins_list[last].span.end : _stage_end(st).span.end]
     return "\n".join(parts) + "\n\n" + "\n".join(rt) + tail
