@@ -61,6 +61,7 @@ class Analysis:
     syntax_declared: bool
     compose_targets: bool = False
     _names: dict[str, list[Stage]] | None = None
+    _shells: dict[int, list[str] | None] | None = None
 
     # -- stage helpers -----------------------------------------------------------
     def stages_named(self, name: str) -> list[Stage]:
@@ -145,17 +146,23 @@ class Analysis:
         return self.scopes.get(id(instr), {})
 
     def shell_at(self, instr: Instruction) -> list[str] | None:
-        """The SHELL in effect for an instruction (None: the default `/bin/sh -c`)."""
-        stage = self.stage_of(instr)
-        if stage is None:
-            return None
-        for i, st in enumerate(self.chain(stage)):
-            for ins in reversed(st.instructions):
-                if i == 0 and ins.span.start >= instr.span.start:
-                    continue
-                if ins.keyword == "SHELL" and ins.exec_form:
-                    return [e.value for e in ins.exec_form]
-        return None
+        """The SHELL in effect for an instruction (None: the default `/bin/sh -c`).
+        Computed for every instruction in one pass, on first use."""
+        idx = self._shells
+        if idx is None:
+            idx = {}
+            at_end: dict[int, list[str] | None] = {}  # stage -> SHELL in effect at its end
+            for st in self.stages:
+                shell = at_end.get(st.parent) if st.parent is not None else None
+                for ins in st.instructions:
+                    idx[id(ins)] = shell
+                    if ins.keyword == "ONBUILD" and ins.sub is not None:
+                        idx[id(ins.sub)] = shell
+                    elif ins.keyword == "SHELL" and ins.exec_form:
+                        shell = [e.value for e in ins.exec_form]
+                at_end[st.index] = shell
+            self._shells = idx
+        return idx.get(id(instr))
 
     def is_windows(self, stage: Stage) -> bool:
         r"""A Windows base image (servercore, nanoserver, `# escape=\``-style files)."""

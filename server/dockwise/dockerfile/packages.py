@@ -364,42 +364,13 @@ def run_instructions(
     """RUN instructions (ONBUILD RUN included) whose text mentions one of ``needles``
     (a cheap pre-filter before tokenising; heredoc bodies are searched too). With
     ``analysis``, shell-form RUNs under a non-POSIX SHELL (PowerShell, cmd) or on a
-    Windows base are skipped (linear: the SHELL in effect is tracked, not looked up)."""
-    if analysis is None:
-        yield from _run_candidates(df, needles)
-        return
-    posix = _posix_by_instruction(analysis)
+    Windows base are skipped."""
     for ins in _run_candidates(df, needles):
-        if ins.exec_form is None and not posix.get(id(ins), True):
+        if analysis is not None and ins.exec_form is None and not analysis.posix_shell(ins):
             continue
         yield ins
 
 
-def _posix_by_instruction(an: Analysis) -> dict[int, bool]:
-    """id(RUN) -> whether its shell form is POSIX shell code, for the RUNs that are not
-    (only computed when the file has a SHELL instruction or a Windows stage)."""
-    out: dict[int, bool] = {}
-    stage_shell: dict[int, str | None] = {}  # stage -> program of the SHELL at its end
-    for st in an.stages:
-        windows = an.is_windows(st)
-        shell = stage_shell.get(st.parent) if st.parent is not None else None
-        for ins in st.instructions:
-            if ins.keyword == "SHELL":
-                if ins.exec_form:
-                    shell = ins.exec_form[0].value.replace("\\", "/").rsplit("/", 1)[-1].lower()
-                continue
-            if ins.keyword not in ("RUN", "ONBUILD"):
-                continue
-            ok = shell in _POSIX_SHELLS if shell is not None else not windows
-            if not ok:
-                out[id(ins)] = False
-                if ins.keyword == "ONBUILD" and ins.sub is not None:
-                    out[id(ins.sub)] = False
-        stage_shell[st.index] = shell
-    return out
-
-
-_POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
 
 
 def _run_candidates(df: Dockerfile, needles: tuple[str, ...]) -> Iterator[Instruction]:
