@@ -172,6 +172,8 @@ def _read_instruction(
         cont = add(s, raw)
         last_line = i
         i += 1
+    if not segments:  # only an escape character: an empty instruction where it starts
+        segments.append((0, off, 0))
     line = LogicalLine("".join(parts), segments)
     instr = _parse_instruction(line, 0, escape)
     instr.start_line = start_line

@@ -14,6 +14,7 @@ from dockwise.dockerfile.analysis import Analysis, analyse
 from dockwise.dockerfile.model import Dockerfile
 from dockwise.dockerfile.scanner import scan
 from dockwise.documents import DecodeError, decode
+from dockwise.lint.incremental import StagePlan, is_stage_local
 from dockwise.lint.registry import Rule, all_rules, language_of, rules_for, rules_of
 from dockwise.lint.suppression import Filter, parse_pragmas
 from dockwise.lint.types import Fix, RuleMeta, Severity, Violation
@@ -92,10 +93,37 @@ class DockerfileContext(RuleContext):
         self.analysis = an
         self.df: Dockerfile = an.dockerfile
         self.text = an.dockerfile.text
+        self._stages: list[Any] | None = None
+
+    def restricted(self, stage_indexes: list[int] | None) -> DockerfileContext:
+        """A fresh context that shows rules only these stages (all when None) and what
+        precedes the first FROM; the analysis stays whole, so what a stage builds on is
+        visible."""
+        from dataclasses import replace
+
+        an = self.analysis
+        view = DockerfileContext(self.path, an, self.settings, self.named_contexts)
+        if stage_indexes is None:
+            return view
+        keep = [an.stages[i] for i in stage_indexes]
+        ins = [i for i in self.df.instructions if i.stage < 0]
+        for st in keep:
+            ins.append(st.from_)
+            ins.extend(st.instructions)
+        view.df = replace(self.df, instructions=ins, _by_keyword=None)
+        view._stages = keep
+        return view
 
     @property
     def stages(self) -> list[Any]:
-        return self.analysis.stages
+        """The stages to check (in an incremental lint, only those that changed)."""
+        return self.analysis.stages if self._stages is None else self._stages
+
+    @property
+    def target_stages(self) -> list[Any]:
+        """The target stages among those to check."""
+        targets = self.analysis.targets
+        return [s for s in self.stages if s.index in targets]
 
     def syntax_at_least(self, version: tuple[int, int]) -> bool:
         return self.analysis.syntax >= version
@@ -124,21 +152,65 @@ def lint_dockerfile_text(
     *,
     compose_targets: Iterable[str] | None = None,
     named_contexts: Iterable[str] = (),
+    incremental: bool = False,
 ) -> LintResult:
+    """Lint one Dockerfile. With ``incremental`` (the language server), rules marked
+    stage-local re-run only on the stages that changed since an earlier lint of this file
+    (see :mod:`dockwise.lint.incremental`); the result is the same as a full lint."""
     settings = settings or Settings()
     df = scan(text)
-    an = analyse(df, compose_targets=compose_targets, min_syntax=settings.syntax_minimum)
+    targets = None if compose_targets is None else tuple(compose_targets)
+    an = analyse(df, compose_targets=targets, min_syntax=settings.syntax_minimum)
     ctx = DockerfileContext(path, an, settings, named_contexts)
     errors: list[str] = []
-    for r in _rules(settings, "dockerfile"):
+    rules = _rules(settings, "dockerfile")
+    if not incremental or not an.stages:
+        _run_rules(rules, ctx, errors)
+        return _result(ctx.violations, ctx, text, errors)
+    local = [r for r in rules if is_stage_local(r.check)]
+    _run_rules([r for r in rules if not is_stage_local(r.check)], ctx, errors)
+    plan = StagePlan(an, settings, (r.meta.code for r in local),
+                     (targets, ctx.named_contexts, str(path)))
+    n_errors = len(errors)
+    if plan.dirty:
+        # a fresh context collects the stage-local findings; it shows only the dirty stages
+        view = ctx.restricted(plan.dirty if len(plan.dirty) < len(an.stages) else None)
+        _run_rules(local, view, errors)
+        found = view.violations
+    else:
+        found = []
+    prelude = [v for v in found if v.span.start < plan.prelude_end]
+    by_component = {plan.dirty_components[0][0]: prelude} if prelude else {}
+    if prelude and len(plan.dirty_components) > 1:
+        # which component a finding before the first FROM comes from: re-run the rules
+        # that made one on each component alone (rare: a FROM image from a global ARG)
+        codes = {v.code for v in prelude}
+        by_component = {}
+        for comp in plan.dirty_components:
+            sub = ctx.restricted(comp)
+            _run_rules([r for r in local if r.meta.code in codes], sub, errors)
+            by_component[comp[0]] = [v for v in sub.violations
+                                     if v.span.start < plan.prelude_end]
+    # a failing rule may have stopped half-way: its findings are not cached
+    ctx.violations.extend(plan.merge(found, by_component, store=len(errors) == n_errors))
+    return _result(ctx.violations, ctx, text, errors)
+
+
+def _run_rules(rules: list[Rule], ctx: RuleContext, errors: list[str]) -> None:
+    for r in rules:
         ctx._meta = r.meta
         try:
             r.check(ctx)
         except Exception:  # a rule bug must not take the whole lint down
-            errors.append(f"internal error in {r.meta.code} ({path}):\n{traceback.format_exc()}")
+            errors.append(f"internal error in {r.meta.code} ({getattr(ctx, 'path', None)}):\n"
+                          f"{traceback.format_exc()}")
     ctx._meta = None
-    violations = _postprocess(ctx.violations, df, an, settings)
-    return LintResult(violations, text, analysis=an, internal_errors=errors)
+
+
+def _result(found: list[Violation], ctx: DockerfileContext, text: str,
+            errors: list[str]) -> LintResult:
+    violations = _postprocess(found, ctx.df, ctx.analysis, ctx.settings)
+    return LintResult(violations, text, analysis=ctx.analysis, internal_errors=errors)
 
 
 def _postprocess(
@@ -293,11 +365,24 @@ def lint_compose_text(
     project_directory: Path | None = None,
     open_documents: Mapping[Path, str] | None = None,
 ) -> LintResult:
+    from dockwise.compose.yaml_model import paused_gc
+
+    with paused_gc():  # the node graph is large and acyclic: see paused_gc
+        return _lint_compose(text, path, settings or Settings(), project_directory,
+                             open_documents)
+
+
+def _lint_compose(
+    text: str,
+    path: Path | None,
+    settings: Settings,
+    project_directory: Path | None,
+    open_documents: Mapping[Path, str] | None,
+) -> LintResult:
     from dockwise.compose.project import resolve_project
     from dockwise.compose.yaml_model import load
     from dockwise.lint.suppression import YamlFilter, parse_yaml_pragmas
 
-    settings = settings or Settings()
     doc = load(text)
     rules = rules_of("compose")
     if doc.error is not None:

@@ -139,7 +139,7 @@ def _linter(job: LintJob, settings: Settings) -> Callable[[str], LintResult]:
     kw = dockerfile_kwargs(job.path, job.open_documents)
 
     def lint_dockerfile(text: str) -> LintResult:
-        return lint_dockerfile_text(text, job.path, settings, **kw)
+        return lint_dockerfile_text(text, job.path, settings, incremental=True, **kw)
 
     return lint_dockerfile
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from dockwise.dockerfile.model import Instruction
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
@@ -57,8 +58,9 @@ def whole_lines(ctx: DockerfileContext, ins: Instruction) -> Span:
 @rule(code="DF004", name="repeated-cmd", severity=Severity.WARNING,
       fix=FixAvailability.ALWAYS,
       equivalents=("DL4003", "DL4004", "DL3012", "MultipleInstructionsDisallowed"))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
-    for st in ctx.analysis.stages:
+    for st in ctx.stages:
         by_kind: dict[str, list[Instruction]] = {}
         for ins in st.instructions:
             if ins.keyword in _KINDS:

@@ -63,6 +63,7 @@ from dockwise.dockerfile.analysis import (
 from dockwise.dockerfile.model import Instruction, Word
 from dockwise.dockerfile.variables import VarRef, find_refs
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.dockerfile.df002_unknown_stage import closest
 from dockwise.lint.types import Severity
@@ -91,11 +92,12 @@ def _sees_everything(chain: list[Stage]) -> bool:
 
 @rule(code="DF005", name="undefined-variable", severity=Severity.WARNING,
       equivalents=("UndefinedVar", "UndefinedArgInFrom", "DL3044"))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
     global_args = an.global_args
     genv: dict[str, str | None] = {**{a: None for a in AUTO_GLOBAL_ARGS}, **global_args}
-    for st in an.stages:
+    for st in ctx.stages:
         _check_from(ctx, st.from_, genv)
         chain = an.chain(st)
         known_env = _sees_everything(chain)

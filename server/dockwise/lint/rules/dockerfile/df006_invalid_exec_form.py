@@ -42,6 +42,7 @@ from __future__ import annotations
 from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.shellwords import healthcheck_cmd, json_argv, parse_loose_array
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 
@@ -50,6 +51,7 @@ _RUNS = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"})
 
 
 @rule(code="DF006", name="invalid-exec-form", severity=Severity.ERROR, fix=FixAvailability.ALWAYS)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     for ins in ctx.df.instructions:
         _check(ctx, ins)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dockwise.dockerfile.shellwords import df_double_quote
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 
@@ -36,6 +37,7 @@ LABEL_KEY = "org.opencontainers.image.authors"
 
 @rule(code="DF007", name="maintainer-deprecated", severity=Severity.INFORMATION,
       fix=FixAvailability.ALWAYS, equivalents=("DL4000", "MaintainerDeprecated"))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     for ins in ctx.df.instructions:
         if ins.keyword != "MAINTAINER":

@@ -38,6 +38,7 @@ import re
 
 from dockwise.dockerfile.model import Instruction
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 from dockwise.text import Span
@@ -77,10 +78,11 @@ def _suggestion(path: str, windows: bool) -> str:
 
 @rule(code="DF008", name="relative-workdir", severity=Severity.WARNING,
       equivalents=("WorkdirRelativePath",))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
     absolute_in: dict[int, bool] = {}
-    for st in an.stages:
+    for st in ctx.stages:
         inherited = any(absolute_in.get(p.index, False) for p in an.chain(st)[1:])
         seen_abs = inherited
         for ins in st.instructions:

@@ -35,6 +35,7 @@ import re
 from dockwise.dockerfile.model import Instruction, Word
 from dockwise.dockerfile.variables import expand, find_refs
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
@@ -48,6 +49,7 @@ I_EQ = ("ExposeProtoCasing",)
 
 @rule(code="DF009", name="invalid-expose", severity=Severity.ERROR, fix=FixAvailability.SOMETIMES,
       equivalents=("DL3011", "ExposeInvalidFormat", "ExposeProtoCasing"))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     for ins in ctx.df.instructions:
         if ins.keyword == "EXPOSE":

@@ -34,6 +34,7 @@ from __future__ import annotations
 from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.shellwords import has_unquoted_space, requote_word
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
@@ -41,6 +42,7 @@ from dockwise.text import Span
 
 @rule(code="DF011", name="legacy-env-format", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES, equivalents=("LegacyKeyValueFormat",))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     for ins in ctx.df.instructions:
         _check(ctx, ins)

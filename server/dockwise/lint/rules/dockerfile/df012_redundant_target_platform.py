@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
@@ -35,6 +36,7 @@ _TARGET_RE = re.compile(r"""(["']?)\$(?:TARGETPLATFORM|\{TARGETPLATFORM\})\1""")
 
 @rule(code="DF012", name="redundant-target-platform", severity=Severity.INFORMATION,
       fix=FixAvailability.ALWAYS, equivalents=("RedundantTargetPlatform", "DL3065"))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     if ctx.analysis.global_args.get("TARGETPLATFORM") is not None:
         return

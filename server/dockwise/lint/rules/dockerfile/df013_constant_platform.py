@@ -29,6 +29,7 @@ like BuildKit, which exempts a name containing the OS or the architecture.
 from __future__ import annotations
 
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 
@@ -42,8 +43,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 
 @rule(code="DF013", name="constant-platform", severity=Severity.WARNING,
       equivalents=("FromPlatformFlagConstDisallowed",))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
-    for st in ctx.analysis.stages:
+    for st in ctx.stages:
         for f in st.from_.flags_named("platform"):
             value = (f.value or "").strip()
             if not value or "$" in value:

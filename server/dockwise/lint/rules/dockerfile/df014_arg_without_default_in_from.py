@@ -39,6 +39,7 @@ from dockwise.dockerfile.analysis import AUTO_GLOBAL_ARGS
 from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.variables import expand, find_refs
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 
@@ -77,12 +78,13 @@ def _defaults(ctx: DockerfileContext) -> dict[str, str | None]:
 
 @rule(code="DF014", name="arg-without-default-in-from", severity=Severity.WARNING,
       equivalents=("InvalidDefaultArgInFrom",))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     defaults = _defaults(ctx)
     empty = {k for k, v in defaults.items() if not v and k not in AUTO_GLOBAL_ARGS}
     if not empty:
         return
-    for st in ctx.analysis.stages:
+    for st in ctx.stages:
         _check_from(ctx, st.from_, defaults, empty)
 
 

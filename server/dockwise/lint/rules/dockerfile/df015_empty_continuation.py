@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from dockwise.dockerfile.model import Instruction
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
@@ -38,6 +39,7 @@ from dockwise.text import Span
 
 @rule(code="DF015", name="empty-continuation", severity=Severity.WARNING,
       fix=FixAvailability.ALWAYS, equivalents=("NoEmptyContinuation",))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     index = ctx.df.index
     for ins in ctx.df.instructions:

@@ -41,6 +41,7 @@ from dockwise.dockerfile.model import Instruction, JsonElement
 from dockwise.dockerfile.shellwords import healthcheck_cmd, json_argv, sh_join
 from dockwise.dockerfile.variables import find_refs
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 
@@ -87,6 +88,7 @@ def _prog(value: str) -> str:
 
 @rule(code="DF016", name="exec-form-variable", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     for ins in ctx.df.of("CMD", "ENTRYPOINT", "RUN", "HEALTHCHECK", "ONBUILD"):
         _check(ctx, ins, ctx.analysis.stage_of(ins))

@@ -35,6 +35,7 @@ import re
 
 from dockwise.dockerfile.shellwords import healthcheck_cmd, json_argv, plain_words
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 
@@ -43,6 +44,7 @@ _WINDOWS_PROGRAM = re.compile(r"^[A-Za-z]:[\\/][^\n]*\.(?:exe|cmd|bat|ps1|com)$"
 
 @rule(code="DF017", name="healthcheck-single-string", severity=Severity.ERROR,
       fix=FixAvailability.SOMETIMES)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     for ins in ctx.df.instructions:
         for i in (ins, ins.sub):

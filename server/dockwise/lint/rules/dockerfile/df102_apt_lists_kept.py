@@ -58,6 +58,7 @@ from dockwise.dockerfile.packages import (
     run_instructions,
 )
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 
@@ -83,6 +84,7 @@ def _needs_old_lists(ins: Instruction) -> bool:
 
 @rule(code="DF102", name="apt-lists-kept", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES, equivalents=("DL3009",))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
     runs = list(run_instructions(ctx.df, "apt", analysis=an))

@@ -59,12 +59,14 @@ from dockwise.dockerfile.packages import (
     user_at,
 )
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 
 
 @rule(code="DF103", name="pip-cache-kept", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES, equivalents=("DL3042",))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
     ancestors: set[int] | None = None

@@ -39,6 +39,7 @@ from dockwise.dockerfile.packages import (
     run_instructions,
 )
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 
@@ -47,6 +48,7 @@ _OFF = ("false", "0", "no", "off")
 
 @rule(code="DF104", name="apt-recommends", severity=Severity.INFORMATION,
       fix=FixAvailability.ALWAYS, equivalents=("DL3015",))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
     for ins in run_instructions(ctx.df, "apt", analysis=an):

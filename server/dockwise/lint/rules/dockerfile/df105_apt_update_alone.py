@@ -39,6 +39,7 @@ from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.packages import package_commands, raw_commands, run_instructions
 from dockwise.dockerfile.shell import SHELLS
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 
@@ -49,6 +50,7 @@ _INDIRECT = frozenset({"eval", "source", ".", "install_packages", "aptitude", "n
 
 
 @rule(code="DF105", name="apt-update-alone", severity=Severity.WARNING)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     for ins in run_instructions(ctx.df, "update", analysis=ctx.analysis):
         pcs = [pc for pc in package_commands(ins) if pc.manager in ("apt-get", "apt")]

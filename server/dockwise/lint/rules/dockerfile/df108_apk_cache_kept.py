@@ -37,6 +37,7 @@ from dockwise.dockerfile.packages import (
     run_instructions,
 )
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 
@@ -45,6 +46,7 @@ CACHE = ("/var/cache/apk", "/etc/apk/cache")
 
 @rule(code="DF108", name="apk-cache-kept", severity=Severity.WARNING,
       fix=FixAvailability.ALWAYS, equivalents=("DL3019",))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     for ins in run_instructions(ctx.df, "apk", analysis=ctx.analysis):
         pcs = [pc for pc in package_commands(ins) if pc.manager == "apk"]

@@ -42,6 +42,7 @@ from dockwise.dockerfile.packages import (
     run_instructions,
 )
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 
@@ -52,6 +53,7 @@ EQUIV = {"yum": "DL3032", "dnf": "DL3040", "microdnf": "DL3040", "zypper": "DL30
 
 @rule(code="DF110", name="package-cache-kept", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES, equivalents=("DL3032", "DL3040", "DL3036"))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     for ins in run_instructions(ctx.df, "yum", "dnf", "zypper", analysis=ctx.analysis):
         pcs = [pc for pc in package_commands(ins) if pc.manager in MANAGERS]

@@ -47,6 +47,7 @@ from dockwise.dockerfile.packages import (
     run_instructions,
 )
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 
@@ -57,6 +58,7 @@ _TRUE = ("1", "true", "yes", "on")
 
 @rule(code="DF112", name="missing-yes", severity=Severity.WARNING,
       fix=FixAvailability.ALWAYS, equivalents=("DL3014", "DL3030", "DL3034", "DL3038"))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
     for ins in run_instructions(ctx.df, "apt", "yum", "dnf", "zypper", analysis=an):

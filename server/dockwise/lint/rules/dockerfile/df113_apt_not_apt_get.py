@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dockwise.dockerfile.packages import raw_commands, run_instructions
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 
@@ -37,6 +38,7 @@ SAFE = ("install", "update", "remove")
 
 @rule(code="DF113", name="apt-not-apt-get", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES, equivalents=("DL3027",))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     for ins in run_instructions(ctx.df, "apt", analysis=ctx.analysis):
         exec_plain = ins.exec_form is not None

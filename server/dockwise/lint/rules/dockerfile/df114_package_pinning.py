@@ -49,6 +49,7 @@ import re
 from dockwise.dockerfile.packages import PackageCommand, package_commands, run_instructions
 from dockwise.dockerfile.shell import ShellWord
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 
@@ -63,6 +64,7 @@ _FILE_SUFFIXES = (".deb", ".apk", ".rpm", ".whl", ".tar.gz", ".tgz", ".zip", ".g
 
 @rule(code="DF114", name="package-pinning", severity=Severity.WARNING, enabled=False,
       equivalents=tuple(sorted(set(EQUIV.values()))))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     needles = ("apt", "apk", "yum", "dnf", "zypper", "pip", "npm", "gem")
     for ins in run_instructions(ctx.df, *needles, analysis=ctx.analysis):

@@ -61,6 +61,7 @@ from dockwise.dockerfile.variables import find_refs
 from dockwise.images.catalogue import Catalogue
 from dockwise.images.pinning import Pin, pin_reference
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
@@ -138,7 +139,7 @@ def image_uses(ctx: DockerfileContext, *, kinds: tuple[UseKind, ...] = ("from", 
     contexts = named_contexts(ctx)
     cat = ctx.images
     names = frozenset(st.name for st in an.stages if st.name)
-    for st in an.stages:
+    for st in ctx.stages:
         base = st.base
         if "from" in kinds and base is not None and st.parent is None:
             exp = base.expanded
@@ -327,6 +328,7 @@ def describe(use: ImageUse, site: Site) -> str:
 
 @rule(code="DF201", name="untagged-image", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES, equivalents=("DL3006",))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     cat = ctx.images
     for use in image_uses(ctx):

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 from dockwise.images.pinning import family_tag_moves
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.dockerfile.df201_untagged_image import (
     describe,
@@ -66,6 +67,7 @@ from dockwise.lint.types import FixAvailability, Severity
 
 @rule(code="DF202", name="latest-tag", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES, equivalents=("DL3007",))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     cat = ctx.images
     for use in image_uses(ctx):

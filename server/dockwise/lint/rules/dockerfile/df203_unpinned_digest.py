@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from dockwise.images.pinning import pin_reference
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.dockerfile.df201_untagged_image import image_uses
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
@@ -42,6 +43,7 @@ from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Sever
 
 @rule(code="DF203", name="unpinned-digest", severity=Severity.INFORMATION,
       fix=FixAvailability.SOMETIMES, enabled=False)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     lookup = getattr(ctx, "registry", None)
     for use in image_uses(ctx):

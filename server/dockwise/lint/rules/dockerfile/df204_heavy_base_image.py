@@ -53,6 +53,7 @@ from dockwise.dockerfile.analysis import Stage
 from dockwise.dockerfile.imageref import parse_reference
 from dockwise.images.pinning import family_tag_moves
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.dockerfile.df201_untagged_image import ImageUse, image_uses
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
@@ -68,7 +69,7 @@ def target_root_stages(ctx: DockerfileContext) -> set[int]:
     """Indexes of the stages whose external base image ends up in a target stage."""
     an = ctx.analysis
     out: set[int] = set()
-    for st in an.target_stages:
+    for st in ctx.target_stages:
         out.add(an.chain(st)[-1].index)
     return out
 
@@ -98,6 +99,7 @@ def slim_tag(tag: str, pattern: str | None, counterpart: str, *, codenames: bool
 
 @rule(code="DF204", name="heavy-base-image", severity=Severity.INFORMATION,
       fix=FixAvailability.SOMETIMES)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     cat = ctx.images
     for _st, use in _roots(ctx):

@@ -45,6 +45,7 @@ from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.shell import ShellWord, commands, unwrap
 from dockwise.images.catalogue import normalize_pypi_name
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 
@@ -173,10 +174,11 @@ def _glibc_alternative(ctx: DockerfileContext, base_canonical: str, tag: str | N
 
 
 @rule(code="DF205", name="alpine-binary-wheels", severity=Severity.WARNING)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
     cat = ctx.images
-    for st in an.stages:
+    for st in ctx.stages:
         os_family: str | None = None
         for ins in st.instructions:
             if ins.keyword != "RUN" or ("pip" not in ins.rest

@@ -104,6 +104,7 @@ from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.packages import PackageCommand, package_commands, raw_commands
 from dockwise.dockerfile.variables import expand
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
@@ -152,10 +153,11 @@ class _StageInfo:
 
 @rule(code="DF206", name="build-tools-in-final-image", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
     seen: set[tuple[int, int]] = set()
-    for st in an.target_stages:
+    for st in ctx.target_stages:
         if an.is_windows(st) or _exempt(an, st, ctx.path):
             continue
         info = _StageInfo()

@@ -47,6 +47,7 @@ import re
 from dockwise.dockerfile.analysis import Stage
 from dockwise.dockerfile.imageref import parse_reference
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.dockerfile.df201_untagged_image import image_uses
 from dockwise.lint.rules.dockerfile.df204_heavy_base_image import target_root_stages
@@ -95,6 +96,7 @@ def devel_kind(canonical: str, tag: str | None) -> str | None:
 
 @rule(code="DF207", name="cuda-devel-in-final", severity=Severity.INFORMATION,
       fix=FixAvailability.SOMETIMES)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     roots = target_root_stages(ctx)
     an = ctx.analysis

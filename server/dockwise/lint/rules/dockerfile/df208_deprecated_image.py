@@ -38,6 +38,7 @@ import re
 
 from dockwise.dockerfile.imageref import parse_reference
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.dockerfile.df201_untagged_image import image_uses
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
@@ -48,6 +49,7 @@ _JAVA_TAG = re.compile(r"^\d+(-jdk|-jre)?$")
 
 @rule(code="DF208", name="deprecated-image", severity=Severity.INFORMATION,
       fix=FixAvailability.SOMETIMES)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     cat = ctx.images
     for use in image_uses(ctx):

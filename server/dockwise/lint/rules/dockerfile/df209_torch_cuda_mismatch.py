@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from dockwise.dockerfile.analysis import Stage
 from dockwise.dockerfile.shell import ShellWord
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.dockerfile.df205_alpine_binary_wheels import PipInstall, pip_installs
 from dockwise.lint.rules.dockerfile.df207_cuda_devel_in_final import stage_compiles_cuda
@@ -97,10 +98,11 @@ def _base_tag_suggestion(base: CudaBase) -> str:
 
 
 @rule(code="DF209", name="torch-cuda-mismatch", severity=Severity.WARNING)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
     shipping = an.target_ancestors()
-    for st in an.stages:
+    for st in ctx.stages:
         base: CudaBase | None = None
         resolved = False
         for ins in st.instructions:

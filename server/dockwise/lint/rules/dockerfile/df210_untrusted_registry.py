@@ -38,6 +38,7 @@ from fnmatch import fnmatchcase
 
 from dockwise.dockerfile.imageref import DOCKER_HUB, parse_reference
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.dockerfile.df201_untagged_image import image_uses
 from dockwise.lint.types import Severity
@@ -87,6 +88,7 @@ def trusted(registry: str, repository: str, entries: list[str]) -> bool:
 
 @rule(code="DF210", name="untrusted-registry", severity=Severity.ERROR,
       equivalents=("DL3026",), enabled=False)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     entries = [str(e) for e in ctx.settings.trusted_registries]
     if not entries:

@@ -101,6 +101,7 @@ from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.shell import commands, unwrap
 from dockwise.dockerfile.variables import expand, find_refs
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
@@ -132,9 +133,10 @@ _VALUE_OPTS = frozenset(
 
 @rule(code="DF301", name="root-user", severity=Severity.WARNING, fix=FixAvailability.SOMETIMES,
       equivalents=("DL3002",))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
-    for st in an.target_stages:
+    for st in ctx.target_stages:
         _check_stage(ctx, an, st)
 
 

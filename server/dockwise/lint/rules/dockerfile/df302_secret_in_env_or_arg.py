@@ -57,6 +57,7 @@ from dockwise.dockerfile.analysis import arg_pairs
 from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.variables import find_refs
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
@@ -148,6 +149,7 @@ def _instructions(ctx: DockerfileContext) -> Iterator[Instruction]:
 
 @rule(code="DF302", name="secret-in-env-or-arg", severity=Severity.ERROR,
       fix=FixAvailability.DISPLAY, equivalents=EQUIV)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
     syntax_ok = ctx.syntax_at_least((1, 10))

@@ -45,6 +45,7 @@ from collections.abc import Callable
 from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.shell import Command, Script, ShellWord, commands
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.dockerfile.df302_secret_in_env_or_arg import (
     credential_match,
@@ -71,6 +72,7 @@ def _snippet(env: str) -> str:
 
 @rule(code="DF304", name="credentials-in-run", severity=Severity.ERROR,
       fix=FixAvailability.DISPLAY)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     for ins in ctx.df.instructions:
         if ins.keyword == "ONBUILD" and ins.rest[:3].upper() == "RUN":

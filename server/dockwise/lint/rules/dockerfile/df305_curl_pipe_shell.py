@@ -33,6 +33,7 @@ from __future__ import annotations
 from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.shell import SHELLS, Command, run_scripts, unwrap
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 from dockwise.text import Span
@@ -68,6 +69,7 @@ def run_instructions(ctx: DockerfileContext) -> list[Instruction]:
 
 
 @rule(code="DF305", name="curl-pipe-shell", severity=Severity.WARNING)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     for ins in run_instructions(ctx):
         if "|" not in ins.rest and not ins.heredocs:

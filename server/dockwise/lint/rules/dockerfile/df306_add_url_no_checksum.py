@@ -29,6 +29,7 @@ linter. `--checksum` is a BuildKit feature; the legacy builder rejects it.
 from __future__ import annotations
 
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 
@@ -39,6 +40,7 @@ def _is_git(url: str) -> bool:
 
 
 @rule(code="DF306", name="add-url-no-checksum", severity=Severity.WARNING)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     if not ctx.syntax_at_least((1, 6)):
         return

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from dockwise.dockerfile.shell import run_scripts
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.dockerfile.df305_curl_pipe_shell import run_instructions
 from dockwise.lint.types import Severity
@@ -39,6 +40,7 @@ _WRAPPERS = frozenset({"env", "nice", "time", "exec", "command", "nohup", "stdbu
 
 
 @rule(code="DF307", name="sudo", severity=Severity.WARNING, equivalents=("DL3004",))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     for ins in run_instructions(ctx):
         if "sudo" not in ins.rest and not ins.heredocs:

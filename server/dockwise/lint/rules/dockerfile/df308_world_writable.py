@@ -35,6 +35,7 @@ import re
 
 from dockwise.dockerfile.shell import run_scripts, unwrap
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.dockerfile.df305_curl_pipe_shell import run_instructions
 from dockwise.lint.types import Severity
@@ -72,6 +73,7 @@ def _temporary(path: str, temps: set[str]) -> bool:
 
 
 @rule(code="DF308", name="world-writable", severity=Severity.WARNING)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     for ins in ctx.df.instructions:
         kw = ins.keyword

@@ -49,6 +49,7 @@ from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.shell import Command, ShellWord, tokenize
 from dockwise.dockerfile.shellwords import json_argv, plain_words
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
@@ -132,10 +133,11 @@ def ends_with_exec(cmds: list[Command]) -> bool:
 
 @rule(code="DF401", name="shell-form-cmd", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES, equivalents=EQUIV)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
     seen: set[int] = set()
-    for stage in an.target_stages:
+    for stage in ctx.target_stages:
         for ins in effective(an, stage):
             if id(ins) in seen:
                 continue

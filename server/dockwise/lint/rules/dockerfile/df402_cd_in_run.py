@@ -36,6 +36,7 @@ import re
 
 from dockwise.dockerfile.shell import run_scripts
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.dockerfile.df305_curl_pipe_shell import run_instructions
 from dockwise.lint.types import Severity
@@ -45,6 +46,7 @@ _VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 @rule(code="DF402", name="cd-in-run", severity=Severity.INFORMATION, equivalents=("DL3003",))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     for ins in run_instructions(ctx):
         if "cd" not in ins.rest and not ins.heredocs:

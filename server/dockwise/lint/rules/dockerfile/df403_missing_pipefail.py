@@ -44,6 +44,7 @@ from dockwise.dockerfile.analysis import Analysis
 from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.shell import Command, Script, run_scripts
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
@@ -140,6 +141,7 @@ def _case_pattern(script: Script, cmds: list[Command], k: int) -> bool:
 
 @rule(code="DF403", name="missing-pipefail", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES, equivalents=("DL4006",))
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
     shell_fix_at: dict[int, Span] = {}  # stage -> where the SHELL line goes

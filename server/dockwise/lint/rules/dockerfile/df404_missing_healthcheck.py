@@ -33,14 +33,16 @@ message names the catalogue's probe for known service images.
 from __future__ import annotations
 
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 
 
 @rule(code="DF404", name="missing-healthcheck", severity=Severity.INFORMATION, enabled=False)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
-    for stage in an.target_stages:
+    for stage in ctx.target_stages:
         chain = an.chain(stage)
         if an.last_in_chain(stage, "HEALTHCHECK") is not None:
             continue

@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 from dockwise.text import Span
@@ -63,6 +64,7 @@ def _what(text: str) -> str:
 
 
 @rule(code="DF405", name="jupyter-insecure", severity=Severity.WARNING)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
     for ins in ctx.df.instructions:
         kw = ins.keyword

@@ -1,0 +1,142 @@
+"""Incremental Dockerfile linting (the editor's path) gives exactly a cold lint's result."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from dockwise.config import Settings
+from dockwise.dockerfile.analysis import parse
+from dockwise.lint import incremental
+from dockwise.lint.engine import lint_dockerfile_text
+from dockwise.lint.fixes import fix_to_fixpoint
+from dockwise.lint.incremental import StagePlan
+from dockwise.lint.types import Violation
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dockerfiles"
+SETTINGS = Settings()
+PATH = Path("/nonexistent-context/Dockerfile")
+
+
+def _key(vs: list[Violation]) -> list[tuple[object, ...]]:
+    return [(v.code, v.span.start, v.span.end, v.message, int(v.severity), None if v.fix is None
+             else (v.fix.title, v.fix.applicability,
+                   tuple((e.span.start, e.span.end, e.new_text, e.path) for e in v.fix.edits)))
+            for v in vs]
+
+
+def _same_as_cold(text: str) -> None:
+    inc = lint_dockerfile_text(text, PATH, SETTINGS, incremental=True)
+    cold = lint_dockerfile_text(text, PATH, SETTINGS)
+    assert _key(inc.violations) == _key(cold.violations)
+
+
+def _edits(text: str, rnd: random.Random) -> list[str]:
+    """Edits an editor makes: type at the end of a line, add a comment line, delete an
+    instruction — at two instructions of every stage."""
+    an = parse(text)
+    out = []
+    for st in an.stages:
+        instrs = [st.from_, *st.instructions]
+        for ins in rnd.sample(instrs, min(2, len(instrs))):
+            eol = text.find("\n", ins.span.start)
+            eol = len(text) if eol < 0 else eol
+            out.append(text[:eol] + "x" + text[eol:])
+            out.append(text[: ins.span.start] + "# note\n" + text[ins.span.start :])
+            out.append(text[: ins.span.start] + text[ins.span.end :])
+    return out
+
+
+MULTI = """\
+# syntax=docker/dockerfile:1
+ARG BASE=python:latest
+FROM ${BASE} AS builder
+RUN apt-get update && apt-get install -y gcc
+RUN pip install -r requirements.txt
+
+FROM node:latest AS web
+RUN npm install
+
+FROM python:3.12-slim
+COPY --from=builder /root/.local /root/.local
+RUN apt-get update && apt-get install -y curl
+CMD python app.py
+"""
+
+
+def test_edits_of_a_multi_stage_file_match_a_cold_lint() -> None:
+    incremental.clear()
+    _same_as_cold(MULTI)
+    for variant in [*_edits(MULTI, random.Random(0)), MULTI]:
+        _same_as_cold(variant)
+
+
+def test_only_the_edited_component_is_checked_again() -> None:
+    edited = MULTI.replace("npm install", "npm installx")
+    plan = _plan_after_lint(MULTI, edited)
+    assert plan.components == [[0, 2], [1]]  # builder and final are linked by --from
+    assert [parse(edited).stages[i].name for i in plan.dirty] == ["web"]
+    plan = _plan_after_lint(MULTI, MULTI.replace("install -y curl", "install -y wget"))
+    assert plan.dirty == [0, 2]  # a component is checked whole
+
+
+def _plan_after_lint(before: str, after: str) -> StagePlan:
+    """The plan the engine makes for ``after`` once ``before`` was linted."""
+    from dockwise.lint.engine import _rules
+    from dockwise.lint.incremental import is_stage_local
+
+    incremental.clear()
+    lint_dockerfile_text(before, PATH, SETTINGS, incremental=True)
+    codes = [r.meta.code for r in _rules(SETTINGS, "dockerfile") if is_stage_local(r.check)]
+    return StagePlan(parse(after), SETTINGS, codes, (None, frozenset(), str(PATH)))
+
+
+def test_cached_findings_and_fixes_move_with_their_stage() -> None:
+    incremental.clear()
+    lint_dockerfile_text(MULTI, PATH, SETTINGS, incremental=True)
+    edited = MULTI.replace("ARG BASE=python:latest", "ARG BASE=python:latest  ")
+    edited = edited.replace("npm install", "npm ci --omit=dev && echo done")
+    inc = lint_dockerfile_text(edited, PATH, SETTINGS, incremental=True)
+    cold = lint_dockerfile_text(edited, PATH, SETTINGS)
+    assert _key(inc.violations) == _key(cold.violations)
+    # fixing to a fixpoint through the incremental path writes what a cold lint writes
+    fixed_inc = fix_to_fixpoint(edited, lambda t: lint_dockerfile_text(
+        t, PATH, SETTINGS, incremental=True).violations, unsafe=True).text
+    fixed_cold = fix_to_fixpoint(edited, lambda t: lint_dockerfile_text(
+        t, PATH, SETTINGS).violations, unsafe=True).text
+    assert fixed_inc == fixed_cold != edited
+
+
+def test_a_file_without_from_is_linted_whole() -> None:
+    incremental.clear()
+    text = "ARG PASSWORD=hunter2\nRUN echo hi\n"
+    _same_as_cold(text)
+    _same_as_cold(text + "x")
+
+
+def _corpus_files() -> list[Path]:
+    if not CORPUS.is_dir():
+        return []
+    files = sorted(p for p in CORPUS.rglob("*") if p.is_file())
+    return files[::20]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not here")
+def test_corpus_edits_match_a_cold_lint() -> None:
+    rnd = random.Random(7)
+    checked = 0
+    for f in _corpus_files():
+        try:
+            text = f.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        incremental.clear()
+        lint_dockerfile_text(text, PATH, SETTINGS, incremental=True)
+        for variant in [*_edits(text, rnd), text]:
+            inc = lint_dockerfile_text(variant, PATH, SETTINGS, incremental=True)
+            cold = lint_dockerfile_text(variant, PATH, SETTINGS)
+            assert _key(inc.violations) == _key(cold.violations), f"{f} after an edit"
+            checked += 1
+    assert checked > 500
