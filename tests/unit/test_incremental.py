@@ -85,11 +85,12 @@ def test_only_the_edited_component_is_checked_again() -> None:
 def _plan_after_lint(before: str, after: str) -> StagePlan:
     """The plan the engine makes for ``after`` once ``before`` was linted."""
     from dockwise.lint.engine import _rules
-    from dockwise.lint.incremental import is_stage_local
+    from dockwise.lint.incremental import is_stage_local, reads_disk
 
     incremental.clear()
     lint_dockerfile_text(before, PATH, SETTINGS, incremental=True)
-    codes = [r.meta.code for r in _rules(SETTINGS, "dockerfile") if is_stage_local(r.check)]
+    codes = [r.meta.code for r in _rules(SETTINGS, "dockerfile")
+             if is_stage_local(r.check) and not reads_disk(r.check)]
     return StagePlan(parse(after), SETTINGS, codes, (None, frozenset(), str(PATH)))
 
 
@@ -107,6 +108,35 @@ def test_cached_findings_and_fixes_move_with_their_stage() -> None:
     fixed_cold = fix_to_fixpoint(edited, lambda t: lint_dockerfile_text(
         t, PATH, SETTINGS).violations, unsafe=True).text
     assert fixed_inc == fixed_cold != edited
+
+
+def test_findings_that_read_the_build_context_are_refreshed(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A data file dropped into the context shows up when its stage is edited, and for
+    every stage once the disk epoch moves on."""
+    import dockwise.lint.engine as engine
+
+    epoch = [0]
+    monkeypatch.setattr(engine, "disk_epoch", lambda: epoch[0])
+    df = tmp_path / "Dockerfile"
+    text = ("FROM python:3.12-slim AS a\nCOPY models/ /models/\nCMD [\"x\"]\n\n"
+            "FROM python:3.12-slim AS b\nCOPY models/ /models/\nCMD [\"y\"]\n")
+    (tmp_path / "models").mkdir()
+    incremental.clear()
+
+    def df107(t: str) -> list[int]:
+        res = lint_dockerfile_text(t, df, SETTINGS, incremental=True)
+        return [v.span.start for v in res.violations if v.code == "DF107"]
+
+    assert df107(text) == []
+    (tmp_path / "models" / "w.safetensors").write_bytes(b"x")
+    edited = text.replace('"y"', '"z"')  # stage b only
+    # stage b changed: checked again, it sees the file; stage a is reused for this epoch
+    assert df107(edited) == [edited.index("models/", edited.index("AS b"))]
+    epoch[0] += 1
+    inc = lint_dockerfile_text(edited, df, SETTINGS, incremental=True)
+    assert _key(inc.violations) == _key(lint_dockerfile_text(edited, df, SETTINGS).violations)
+    assert sum(v.code == "DF107" for v in inc.violations) == 2
 
 
 def test_a_file_without_from_is_linted_whole() -> None:

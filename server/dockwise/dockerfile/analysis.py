@@ -241,6 +241,26 @@ def analyse(
     compose_targets: Iterable[str] | None = None,
     min_syntax: tuple[int, int] | None = None,
 ) -> Analysis:
+    """The analysis of a model, computed once per model and inputs (the scanner hands out
+    the same model for the same text)."""
+    targets = None if compose_targets is None else tuple(compose_targets)
+    memo = df._analyses
+    if memo is None:
+        memo = df._analyses = {}
+    key = (targets, min_syntax)
+    an = memo.get(key)
+    if not isinstance(an, Analysis):
+        if len(memo) >= 4:
+            memo.clear()
+        an = memo[key] = _analyse(df, targets, min_syntax)
+    return an
+
+
+def _analyse(
+    df: Dockerfile,
+    compose_targets: tuple[str, ...] | None,
+    min_syntax: tuple[int, int] | None,
+) -> Analysis:
     escape = df.escape
     global_args: dict[str, str | None] = {}
     global_arg_instrs: list[Instruction] = []
@@ -319,9 +339,8 @@ def analyse(
     targets: set[int] = set()
     used_compose = False
     if compose_targets is not None:
-        names = list(compose_targets)
         used_compose = True
-        for t in names:
+        for t in compose_targets:
             if t == "":
                 if stages:
                     targets.add(len(stages) - 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,7 +14,7 @@ from dockwise.dockerfile.analysis import Analysis, analyse
 from dockwise.dockerfile.model import Dockerfile
 from dockwise.dockerfile.scanner import scan
 from dockwise.documents import DecodeError, decode
-from dockwise.lint.incremental import StagePlan, is_stage_local
+from dockwise.lint.incremental import StagePlan, disk_epoch, is_stage_local, reads_disk
 from dockwise.lint.registry import Rule, all_rules, language_of, rules_for, rules_of
 from dockwise.lint.suppression import Filter, parse_pragmas
 from dockwise.lint.types import Fix, RuleMeta, Severity, Violation
@@ -169,16 +169,27 @@ def lint_dockerfile_text(
         return _result(ctx.violations, ctx, text, errors)
     local = [r for r in rules if is_stage_local(r.check)]
     _run_rules([r for r in rules if not is_stage_local(r.check)], ctx, errors)
-    plan = StagePlan(an, settings, (r.meta.code for r in local),
-                     (targets, ctx.named_contexts, str(path)))
+    context = (targets, ctx.named_contexts, str(path))
+    pure = [r for r in local if not reads_disk(r.check)]
+    disk = [r for r in local if reads_disk(r.check)]
+    ctx.violations += _incremental(ctx, pure, context, errors)
+    ctx.violations += _incremental(ctx, disk, (context, disk_epoch()), errors)
+    return _result(ctx.violations, ctx, text, errors)
+
+
+def _incremental(ctx: DockerfileContext, rules: list[Rule], context: Hashable,
+                 errors: list[str]) -> list[Violation]:
+    """The findings of stage-local rules: run on the changed components only, the others'
+    from the cache."""
+    an = ctx.analysis
+    plan = StagePlan(an, ctx.settings, (r.meta.code for r in rules), context)
     n_errors = len(errors)
+    found: list[Violation] = []
     if plan.dirty:
-        # a fresh context collects the stage-local findings; it shows only the dirty stages
+        # a fresh context collects the findings; it shows only the dirty stages
         view = ctx.restricted(plan.dirty if len(plan.dirty) < len(an.stages) else None)
-        _run_rules(local, view, errors)
+        _run_rules(rules, view, errors)
         found = view.violations
-    else:
-        found = []
     prelude = [v for v in found if v.span.start < plan.prelude_end]
     by_component = {plan.dirty_components[0][0]: prelude} if prelude else {}
     if prelude and len(plan.dirty_components) > 1:
@@ -188,12 +199,11 @@ def lint_dockerfile_text(
         by_component = {}
         for comp in plan.dirty_components:
             sub = ctx.restricted(comp)
-            _run_rules([r for r in local if r.meta.code in codes], sub, errors)
+            _run_rules([r for r in rules if r.meta.code in codes], sub, errors)
             by_component[comp[0]] = [v for v in sub.violations
                                      if v.span.start < plan.prelude_end]
     # a failing rule may have stopped half-way: its findings are not cached
-    ctx.violations.extend(plan.merge(found, by_component, store=len(errors) == n_errors))
-    return _result(ctx.violations, ctx, text, errors)
+    return plan.merge(found, by_component, store=len(errors) == n_errors)
 
 
 def _run_rules(rules: list[Rule], ctx: RuleContext, errors: list[str]) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, replace
@@ -45,8 +46,60 @@ def stage_local(check: F) -> F:
     return check
 
 
+def reads_build_context(check: F) -> F:
+    """Mark a stage-local rule whose findings also depend on files in the build context
+    (manifests, `.dockerignore`, data files): its cached findings are reused for at most
+    :data:`DISK_TTL` seconds (and until a watched file changes), then checked again."""
+    check.reads_build_context = True  # type: ignore[attr-defined]
+    return check
+
+
 def is_stage_local(check: object) -> bool:
     return bool(getattr(check, "stage_local", False))
+
+
+def reads_disk(check: object) -> bool:
+    return bool(getattr(check, "reads_build_context", False))
+
+
+DISK_TTL = 5.0
+
+
+def disk_epoch() -> int:
+    """Changes every :data:`DISK_TTL` seconds: part of the key of disk-reading rules."""
+    return int(time.monotonic() // DISK_TTL)
+
+
+class _Interned:
+    """A frame value with its hash computed once; equal frames share one object, so keys
+    compare by identity."""
+
+    __slots__ = ("_hash", "value")
+
+    def __init__(self, value: tuple[Hashable, ...]) -> None:
+        self.value = value
+        self._hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, _Interned) and self._hash == other._hash
+                                 and self.value == other.value)
+
+
+_FRAMES: dict[_Interned, _Interned] = {}
+
+
+def _intern(value: tuple[Hashable, ...]) -> _Interned:
+    f = _Interned(value)
+    with _LOCK:
+        got = _FRAMES.get(f)
+        if got is None:
+            if len(_FRAMES) > 256:
+                _FRAMES.clear()
+            got = _FRAMES[f] = f
+    return got
 
 
 @dataclass(slots=True)
@@ -64,6 +117,7 @@ _LOCK = threading.Lock()
 def clear() -> None:
     with _LOCK:
         _CACHE.clear()
+        _FRAMES.clear()
 
 
 class StagePlan:
@@ -85,12 +139,12 @@ class StagePlan:
             if st.parent is not None:
                 used.add(st.parent)
             deps.append(tuple(sorted(used)))
-        frame = (
+        frame = _intern((
             text[: self.prelude_end],
             tuple(text[st.from_.span.start : st.from_.span.end] for st in stages),
             tuple(deps), tuple(sorted(an.targets)), context, id(settings),
             tuple(sorted(rule_codes)),
-        )
+        ))
         # stages linked by FROM or `--from` (either way) form a component
         parent = list(range(len(stages)))
 

@@ -34,6 +34,7 @@ import difflib
 
 from dockwise.dockerfile.model import ALLOWED_FLAGS, KNOWN_INSTRUCTIONS, Instruction
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 from dockwise.text import Span
@@ -51,8 +52,10 @@ _MIN_ARGS = {"ADD": 2, "COPY": 2, "ARG": 1, "ENV": 1, "EXPOSE": 1, "FROM": 1, "L
 
 
 @rule(code="DF001", name="syntax-error", severity=Severity.ERROR)
+@stage_local
 def check(ctx: DockerfileContext) -> None:
-    df = ctx.df
+    df = ctx.df  # in an incremental lint, the stages being checked
+    whole = ctx.analysis.dockerfile  # file-level facts come from the whole file
     if df.invalid_escape is not None:
         d = df.invalid_escape
         ctx.report(d.value_span, f"invalid escape character {d.value!r}: use `\\` or `` ` ``")
@@ -60,12 +63,13 @@ def check(ctx: DockerfileContext) -> None:
         ctx.report(c.span, "parser directive after a comment, blank line or instruction: "
                    "BuildKit reads it as a plain comment (move it to the top of the file)",
                    severity=INFO)
-    if not any(i.keyword == "FROM" for i in df.instructions):
+    if not ctx.analysis.stages:
         where = df.instructions[0].keyword_span if df.instructions else Span(0, 0)
         what = "empty Dockerfile" if not df.text.strip() else "no FROM instruction"
         ctx.report(where, f"{what}: a Dockerfile needs at least one `FROM`")
-    seen_from = not any(i.keyword == "FROM" for i in df.instructions)  # reported above
-    template = next((i for i in df.instructions if i.raw_keyword.startswith(_TEMPLATE)), None)
+    seen_from = not ctx.analysis.stages  # reported above
+    template = next((i for i in whole.instructions if i.raw_keyword.startswith(_TEMPLATE)),
+                    None)
     if template is not None:
         # a Go/jq/Jinja template that generates Dockerfiles: one finding, not one per line
         ctx.report(template.keyword_span,

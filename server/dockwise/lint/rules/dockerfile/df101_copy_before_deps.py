@@ -85,6 +85,7 @@ from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.shell import Command, Script, ShellWord, run_scripts, unwrap
 from dockwise.dockerfile.variables import expand
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import reads_build_context, stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
@@ -380,6 +381,8 @@ def _is_broad(ins: Instruction) -> int:
 
 @rule(code="DF101", name="copy-before-deps", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES)
+@stage_local
+@reads_build_context
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
     wd_end: dict[int, str | None] = {}

@@ -50,6 +50,7 @@ from dockwise.dockerfile.context import (
 )
 from dockwise.dockerfile.model import Instruction
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import reads_build_context, stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 
@@ -60,6 +61,8 @@ _ADD_ONLY = ("checksum", "keep-git-dir", "unpack")
 
 @rule(code="DF106", name="add-for-local-files", severity=Severity.WARNING,
       fix=FixAvailability.ALWAYS, equivalents=("DL3020",))
+@stage_local
+@reads_build_context
 def check(ctx: DockerfileContext) -> None:
     cdir = context_dir(ctx)
     for ins in ctx.df.instructions:

@@ -41,6 +41,7 @@ from dockwise.dockerfile.context import (
     walk_files,
 )
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import reads_build_context, stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 
@@ -50,6 +51,8 @@ MB = 1 << 20
 
 
 @rule(code="DF107", name="data-in-image", severity=Severity.INFORMATION)
+@stage_local
+@reads_build_context
 def check(ctx: DockerfileContext) -> None:
     cdir = context_dir(ctx)
     ignore: DockerIgnore | None = None

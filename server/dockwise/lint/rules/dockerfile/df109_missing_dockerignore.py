@@ -53,6 +53,7 @@ from dockwise.dockerfile.context import (
 )
 from dockwise.dockerfile.model import Instruction
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import reads_build_context, stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
@@ -73,6 +74,8 @@ def broad_copy(ins: Instruction) -> int:
 
 @rule(code="DF109", name="missing-dockerignore", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES)
+@stage_local
+@reads_build_context
 def check(ctx: DockerfileContext) -> None:
     if ctx.path is None:
         return

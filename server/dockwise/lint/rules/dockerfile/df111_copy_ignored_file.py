@@ -37,12 +37,15 @@ from dockwise.dockerfile.context import (
     load_ignore,
 )
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import reads_build_context, stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 
 
 @rule(code="DF111", name="copy-ignored-file", severity=Severity.WARNING,
       equivalents=("CopyIgnoredFile",))
+@stage_local
+@reads_build_context
 def check(ctx: DockerfileContext) -> None:
     if ctx.path is None:
         return

@@ -50,6 +50,7 @@ from pathlib import Path
 
 from dockwise.dockerfile.model import Instruction
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import reads_build_context, stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
@@ -177,6 +178,8 @@ def _snippet(src: str) -> str:
 
 @rule(code="DF303", name="secret-file-copied", severity=Severity.ERROR,
       fix=FixAvailability.DISPLAY)
+@stage_local
+@reads_build_context
 def check(ctx: DockerfileContext) -> None:
     for ins in ctx.df.instructions:
         kw = ins.keyword
