@@ -429,8 +429,10 @@ async def did_change_configuration(ls: DockwiseServer,
 @feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 def did_change_watched_files(ls: DockwiseServer, params: t.DidChangeWatchedFilesParams) -> None:
     from dockwise.config import clear_caches
+    from dockwise.lint import incremental
 
     clear_caches()
+    incremental.clear()  # cached findings may depend on the changed files
     ls.relint_all()
 
 

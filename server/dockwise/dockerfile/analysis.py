@@ -62,6 +62,7 @@ class Analysis:
     compose_targets: bool = False
     _names: dict[str, list[Stage]] | None = None
     _shells: dict[int, list[str] | None] | None = None
+    _sources: dict[int, set[int]] | None = None
 
     # -- stage helpers -----------------------------------------------------------
     def stages_named(self, name: str) -> list[Stage]:
@@ -111,14 +112,20 @@ class Analysis:
         return None
 
     def sources_used(self, stage: Stage) -> set[int]:
-        """Indexes of stages this stage uses via `--from` or `--mount=from=`."""
-        used: set[int] = set()
-        for ins in stage.instructions:
-            for name in stage_refs(ins):
-                st = self.resolve_stage_ref(name, stage.index)
-                if st is not None:
-                    used.add(st.index)
-        return used
+        """Indexes of stages this stage uses via `--from` or `--mount=from=` (a new set)."""
+        memo = self._sources
+        if memo is None:
+            memo = self._sources = {}
+        used = memo.get(stage.index)
+        if used is None:
+            used = set()
+            for ins in stage.instructions:
+                for name in stage_refs(ins):
+                    st = self.resolve_stage_ref(name, stage.index)
+                    if st is not None:
+                        used.add(st.index)
+            memo[stage.index] = used
+        return set(used)
 
     def resolve_stage_ref(self, ref: str, current: int) -> Stage | None:
         if ref.isdigit():
@@ -363,7 +370,7 @@ def _analyse(
     directive = df.directive("syntax")
     declared = parse_syntax(directive.value) if directive else None
     syntax = min_syntax or declared or DEFAULT_SYNTAX
-    return Analysis(
+    an = Analysis(
         dockerfile=df,
         stages=stages,
         global_args=global_args,
@@ -374,6 +381,9 @@ def _analyse(
         syntax_declared=declared is not None,
         compose_targets=used_compose,
     )
+    if not used_compose:
+        an._sources = an_tmp._sources  # the same stages: keep what targets needed
+    return an
 
 
 def arg_pairs(ins: Instruction) -> list[tuple[str, str | None]]:
