@@ -5,14 +5,12 @@ Never imports pygls or lsprotocol.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from dockwise.config import Settings, settings_for
 from dockwise.documents import (
@@ -29,15 +27,15 @@ from dockwise.lint.engine import (
     lint_dockerfile_bytes,
     lint_dockerfile_text,
 )
-from dockwise.lint.fixes import fix_to_fixpoint
 from dockwise.lint.types import Violation
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__",
                        ".tox", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
 
 
-@dataclass
-class Job:
+class Job(NamedTuple):
+    """One file to check (picklable: `--jobs N` sends it to a worker process)."""
+
     path: str  # display path
     kind: str
     overrides: dict[str, Any]
@@ -49,8 +47,10 @@ class Job:
     project_directory: str | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class FileOutcome:
+    """What checking (and fixing) one file produced."""
+
     path: str
     text: str | None
     violations: list[Violation]
@@ -98,7 +98,7 @@ def discover(root: Path, settings_exclude: list[str], base: Path | None) -> Iter
             dirnames[:] = keep
 
 
-_COMPOSE_TOP = re.compile(rb"(?m)^(?:services|include)[ \t]*:")
+_COMPOSE_TOP = rb"(?m)^(?:services|include)[ \t]*:"  # compiled when a directory is scanned
 
 
 def looks_like_compose(path: Path) -> bool:
@@ -108,7 +108,7 @@ def looks_like_compose(path: Path) -> bool:
             head = fh.read(256 * 1024)
     except OSError:
         return False
-    return bool(_COMPOSE_TOP.search(head))
+    return re.search(_COMPOSE_TOP, head) is not None
 
 
 def file_settings(job: Job) -> Settings:
@@ -171,6 +171,8 @@ def run_job(job: Job) -> FileOutcome:
     def can_create(p: str) -> bool:
         return not (directory / p).exists()
 
+    from dockwise.lint.fixes import fix_to_fixpoint  # only with --fix / --diff
+
     fr = fix_to_fixpoint(res.text, lint, unsafe=job.unsafe, can_create=can_create)
     if fr.text != res.text or fr.created:
         out.applied = fr.applied
@@ -201,6 +203,7 @@ def _lint_dockerfile_bytes(data: bytes, path: Path, settings: Settings,
 
 def unified_diff(a: str, b: str, fromfile: str, tofile: str) -> str:
     """A `diff -u` style patch; a last line without a line break is marked as git does."""
+    import difflib
 
     def lines(t: str) -> list[str]:
         out = t.splitlines(keepends=True)
@@ -213,6 +216,8 @@ def unified_diff(a: str, b: str, fromfile: str, tofile: str) -> str:
 
 def write_atomic(path: Path, text: str, encoding: str) -> None:
     """Replace a file's content atomically, keeping its mode."""
+    import tempfile
+
     data = text.encode(encoding)
     directory = path.parent
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +44,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
 
 @dataclass
 class Settings:
+    """Effective settings of one file (attributes are the snake_case setting names)."""
+
     select: list[str] | None = None
     extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
@@ -193,6 +194,8 @@ def settings_from_mapping(data: dict[str, Any], where: str, base: Settings | Non
 
 def load_file(path: Path) -> Settings:
     """Settings from a `.dockwise.toml` or a `pyproject.toml`."""
+    import tomllib  # only when a config file exists: keeps `--check` start-up short
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as e:
@@ -219,15 +222,29 @@ def find_config(directory: Path) -> Path | None:
         if cand.is_file():
             return cand
         pp = d / "pyproject.toml"
-        if pp.is_file():
-            try:
-                if "tool" in (t := tomllib.loads(pp.read_text(encoding="utf-8"))) and "dockwise" in t["tool"]:
-                    return pp
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                pass
+        if pp.is_file() and _has_dockwise_table(pp):
+            return pp
         if d.parent == d:
             return None
         d = d.parent
+
+
+def _has_dockwise_table(pp: Path) -> bool:
+    """Whether a pyproject.toml has `[tool.dockwise]` (most have not: the TOML parser is
+    imported and run only when the text mentions dockwise at all)."""
+    try:
+        text = pp.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if "dockwise" not in text:
+        return False
+    import tomllib
+
+    try:
+        t = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False
+    return "tool" in t and "dockwise" in t["tool"]
 
 
 @functools.cache

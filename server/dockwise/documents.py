@@ -6,8 +6,8 @@ import codecs
 import fnmatch
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import NamedTuple
 
 DOCKERFILE = "dockerfile"
 COMPOSE = "compose"
@@ -39,8 +39,9 @@ def kind_for(path: str | PurePath, language_id: str | None = None) -> str | None
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Decoded:
+class Decoded(NamedTuple):
+    """Decoded text and the encoding it was read with."""
+
     text: str
     encoding: str  # codec used, for writing back ("utf-8", "utf-8-sig", "utf-16", ...)
 
@@ -82,7 +83,8 @@ def compose_files_near(dockerfile_path: Path) -> list[Path]:
             names = sorted(os.listdir(d))
         except OSError:
             names = []
-        out.extend(d / n for n in names if is_compose_name(n) and (d / n).is_file())
+        # plain names: the pattern is matched directly (no PurePath per directory entry)
+        out.extend(d / n for n in names if _COMPOSE_RE.match(n) and (d / n).is_file())
         if ".git" in names or d.parent == d:
             break
         d = d.parent

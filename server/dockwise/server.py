@@ -45,6 +45,7 @@ from dockwise.text import Span
 log = logging.getLogger("dockwise.server")
 T = TypeVar("T")
 SECTION = "dockwise"
+IDLE_GC_DELAY = 10.0  # seconds without a lint before a full garbage collection
 TEST_HOOKS = os.environ.get("DOCKWISE_TEST_HOOKS") == "1"
 
 
@@ -95,7 +96,25 @@ class DockwiseServer(LanguageServer):
         if self._scheduler is None:
             self._scheduler = Scheduler(asyncio.get_running_loop(), self.lint_pool, self._make_job,
                                         self._version_of, self._publish)
+            self._scheduler.on_idle = self._idle
         return self._scheduler
+
+    _gc_timer: asyncio.TimerHandle | None = None
+
+    def _idle(self) -> None:
+        """No lint is pending: collect garbage once the user has paused for a while.
+        Automatic full collections are made rare (see `initialized`): on a large heap one
+        takes hundreds of milliseconds, and it would land on a keystroke."""
+        if self._gc_timer is not None:
+            self._gc_timer.cancel()
+        self._gc_timer = asyncio.get_running_loop().call_later(IDLE_GC_DELAY, self._collect)
+
+    def _collect(self) -> None:
+        self._gc_timer = None
+        if self.scheduler.idle():
+            import gc
+
+            gc.collect()
 
     def _version_of(self, uri: str) -> int | None:
         d = self.docs.get(uri)
@@ -349,11 +368,12 @@ async def initialized(ls: DockwiseServer, params: t.InitializedParams) -> None:
     await warm
     import gc
 
-    # lints allocate many short-lived acyclic objects: fewer gen-0 collections, and the
-    # imported modules moved out of the collector's way
+    # lints allocate many short-lived acyclic objects: fewer young collections, the
+    # imported modules moved out of the collector's way, and full collections left to
+    # idle time (`_idle`) rather than to whichever keystroke triggers one
     gc.collect()
     gc.freeze()
-    gc.set_threshold(50_000, 50, 100)
+    gc.set_threshold(50_000, 50, 10_000)
 
 
 @feature(t.SHUTDOWN)

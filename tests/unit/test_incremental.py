@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,25 +74,30 @@ def test_edits_of_a_multi_stage_file_match_a_cold_lint() -> None:
         _same_as_cold(variant)
 
 
-def test_only_the_edited_component_is_checked_again() -> None:
-    edited = MULTI.replace("npm install", "npm installx")
-    plan = _plan_after_lint(MULTI, edited)
-    assert plan.components == [[0, 2], [1]]  # builder and final are linked by --from
-    assert [parse(edited).stages[i].name for i in plan.dirty] == ["web"]
-    plan = _plan_after_lint(MULTI, MULTI.replace("install -y curl", "install -y wget"))
-    assert plan.dirty == [0, 2]  # a component is checked whole
+def test_only_the_edited_component_is_checked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dockwise.lint.engine as engine
 
+    plans: list[StagePlan] = []
 
-def _plan_after_lint(before: str, after: str) -> StagePlan:
-    """The plan the engine makes for ``after`` once ``before`` was linted."""
-    from dockwise.lint.engine import _rules
-    from dockwise.lint.incremental import is_stage_local, reads_disk
+    class Spy(StagePlan):
+        def __init__(self, *args: Any, **kw: Any) -> None:
+            super().__init__(*args, **kw)
+            plans.append(self)
 
-    incremental.clear()
-    lint_dockerfile_text(before, PATH, SETTINGS, incremental=True)
-    codes = [r.meta.code for r in _rules(SETTINGS, "dockerfile")
-             if is_stage_local(r.check) and not reads_disk(r.check)]
-    return StagePlan(parse(after), SETTINGS, codes, (None, frozenset(), str(PATH)))
+    monkeypatch.setattr(engine, "StagePlan", Spy)
+
+    def dirty_after(before: str, after: str) -> list[list[int]]:
+        incremental.clear()
+        lint_dockerfile_text(before, PATH, SETTINGS, incremental=True)
+        plans.clear()
+        lint_dockerfile_text(after, PATH, SETTINGS, incremental=True)
+        return [p.dirty for p in plans]
+
+    # both plans (pure rules, rules reading the build context) recheck only `web`
+    assert dirty_after(MULTI, MULTI.replace("npm install", "npm installx")) == [[1], [1]]
+    assert plans[0].components == [[0, 2], [1]]  # builder and final are linked by --from
+    # a component is checked whole
+    assert dirty_after(MULTI, MULTI.replace("install -y curl", "install -y wget")) == [[0, 2]] * 2
 
 
 def test_cached_findings_and_fixes_move_with_their_stage() -> None:
@@ -137,6 +143,25 @@ def test_findings_that_read_the_build_context_are_refreshed(tmp_path: Path,
     inc = lint_dockerfile_text(edited, df, SETTINGS, incremental=True)
     assert _key(inc.violations) == _key(lint_dockerfile_text(edited, df, SETTINGS).violations)
     assert sum(v.code == "DF107" for v in inc.violations) == 2
+
+
+def test_file_wide_facts_recheck_every_stage() -> None:
+    """DF010 compares with the file's majority casing, DF001 reports only the first
+    template line: when such a fact changes, stages that were not edited change too."""
+    # edits that keep the FROM lines and the line count, so only the facts link the stages
+    casing = ("FROM alpine:3.20 AS a\nrun echo 1\nrun echo 2\nrun echo 3\n\n"
+              "FROM alpine:3.20 AS b\nRUN echo b\n")
+    template = ("FROM alpine:3.20 AS a\n{{ if .x }}\nRUN echo a\n\n"
+                "FROM alpine:3.20 AS b\n{{ if .y }}\nRUN echo b\n")
+    for before, after in [
+        (casing, casing.replace("run echo 3", "run echo 3 && echo 4")),
+        (casing, casing.replace("\n\nFROM", "\nrun echo 4\nFROM")),
+        (template, template.replace("{{ if .x }}", "RUN true")),
+    ]:
+        incremental.clear()
+        _same_as_cold(before)
+        _same_as_cold(after)
+        _same_as_cold(before)
 
 
 def test_a_file_without_from_is_linted_whole() -> None:

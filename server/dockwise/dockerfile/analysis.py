@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -206,6 +208,8 @@ class Analysis:
 def stage_refs(ins: Instruction) -> list[str]:
     """`--from=` values and `--mount=…,from=…` values of an instruction."""
     out: list[str] = []
+    if "from" not in ins.rest.lower():  # no `--from=` / `from=`: no flags to tokenise
+        return out
     if ins.keyword in ("COPY", "ADD"):
         for f in ins.flags_named("from"):
             if f.value:
@@ -249,18 +253,23 @@ def analyse(
     min_syntax: tuple[int, int] | None = None,
 ) -> Analysis:
     """The analysis of a model, computed once per model and inputs (the scanner hands out
-    the same model for the same text)."""
+    the same model for the same text). The memo is outside the model: a model and its
+    analysis referring to each other would leave every old model to the cycle collector."""
     targets = None if compose_targets is None else tuple(compose_targets)
-    memo = df._analyses
-    if memo is None:
-        memo = df._analyses = {}
-    key = (targets, min_syntax)
-    an = memo.get(key)
-    if not isinstance(an, Analysis):
-        if len(memo) >= 4:
-            memo.clear()
-        an = memo[key] = _analyse(df, targets, min_syntax)
+    key = (id(df), targets, min_syntax)
+    with _MEMO_LOCK:
+        an = _MEMO.get(key)
+    if an is None or an.dockerfile is not df:
+        an = _analyse(df, targets, min_syntax)
+        with _MEMO_LOCK:
+            _MEMO[key] = an
+            while len(_MEMO) > 3:  # as many as the scanner keeps models
+                _MEMO.popitem(last=False)
     return an
+
+
+_MEMO: OrderedDict[tuple[object, ...], Analysis] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
 
 
 def _analyse(
@@ -288,12 +297,13 @@ def _analyse(
                 w = words[0]
                 genv = {**{a: None for a in AUTO_GLOBAL_ARGS}, **global_args}
                 text, missing = expand(w.value, genv, escape)
+                parts = parse_reference(w.value) if not w.quoted else parse_reference(w.raw)
                 base = ImageRef(
                     raw=w.value,
                     span=w.span,
-                    parts=parse_reference(w.value) if not w.quoted else parse_reference(w.raw),
+                    parts=parts,
                     expanded=text,
-                    resolved=parse_reference(text),
+                    resolved=parts if text == w.value and not w.quoted else parse_reference(text),
                     unresolved_vars=tuple(r.name for r in missing),
                 )
                 if len(words) >= 3 and words[1].value.lower() == "as":

@@ -20,7 +20,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from dockwise.dockerfile.model import Instruction
 from dockwise.text import Span
@@ -62,8 +62,9 @@ def read_text(path: Path, limit: int = MAX_READ) -> str | None:
 
 # -- .dockerignore ---------------------------------------------------------------------
 
-@dataclass(slots=True)
-class IgnorePattern:
+class IgnorePattern(NamedTuple):
+    """One pattern line of a `.dockerignore`."""
+
     text: str  # the line as written (stripped)
     cleaned: str  # cleaned pattern, no `!`
     exclusion: bool  # a `!` re-include
@@ -129,7 +130,7 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
         return re.compile(re.escape(pattern) + "$")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class DockerIgnore:
     """A parsed ignore file."""
 
@@ -250,11 +251,9 @@ def is_archive_file(path: Path) -> bool | None:
 
 # -- project facts --------------------------------------------------------------------
 
-_SCM = re.compile(
-    r"setuptools[-_]scm|use_scm_version|versioneer|hatch[-_]vcs|setuptools[-_]git[-_]versioning"
-    r"|poetry[-_]dynamic[-_]versioning|dunamai|pdm[-_]backend.*scm|source\s*=\s*[\"']scm[\"']",
-    re.I,
-)
+# compiled on first use (by `re`'s cache): most lints never look at project metadata
+_SCM = (r"setuptools[-_]scm|use_scm_version|versioneer|hatch[-_]vcs|setuptools[-_]git[-_]versioning"
+        r"|poetry[-_]dynamic[-_]versioning|dunamai|pdm[-_]backend.*scm|source\s*=\s*[\"']scm[\"']")
 
 
 def uses_scm_version(ctx_dir: Path) -> str | None:
@@ -264,7 +263,7 @@ def uses_scm_version(ctx_dir: Path) -> str | None:
         return "versioneer.py"
     for name in ("pyproject.toml", "setup.cfg", "setup.py"):
         text = read_text(ctx_dir / name)
-        if text is not None and _SCM.search(text):
+        if text is not None and re.search(_SCM, text, re.I):
             return name
     return None
 

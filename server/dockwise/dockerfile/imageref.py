@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockwise.text import Span
 
 DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
 
 
-@dataclass(frozen=True, slots=True)
-class RefParts:
+class RefParts(NamedTuple):
     """A parsed reference; offsets are into the parsed text."""
 
     registry: str | None
@@ -91,8 +90,7 @@ def parse_reference(text: str) -> RefParts:
     return RefParts(registry, repo, tag, digest, (0, name_end), tag_range, digest_range)
 
 
-@dataclass(frozen=True, slots=True)
-class ImageRef:
+class ImageRef(NamedTuple):
     """An image reference in a Dockerfile, as written and as expanded."""
 
     raw: str

@@ -261,7 +261,6 @@ class Dockerfile:
     comments: list[Comment]
     invalid_escape: Directive | None = None
     _by_keyword: dict[str, list[Instruction]] | None = None
-    _analyses: dict[object, object] | None = None  # analyses of this model, by their inputs
 
     def of(self, *keywords: str) -> list[Instruction]:
         """Instructions of the given kinds, in file order (index built once). Rules that look

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from dockwise.dockerfile.analysis import Analysis, mount_options
 from dockwise.dockerfile.model import Dockerfile, Instruction
@@ -94,8 +95,7 @@ _PIP = re.compile(r"pip(\d+(\.\d+)?)?$")
 _PYTHON = re.compile(r"python(\d+(\.\d+)?)?$")
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
     """One option: ``--yes``, ``-y`` (also one letter of a bundle like ``-qy``),
     ``--virtual=.deps`` / ``--virtual .deps`` (value attached)."""
 
@@ -106,7 +106,7 @@ class Option:
     before_verb: bool = False  # a global option (`zypper -n install`, `pip --no-cache-dir install`)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class PackageCommand:
     """A package-manager invocation, e.g. ``apt-get install -y --no-install-recommends curl``."""
 
@@ -400,8 +400,9 @@ def _run_candidates(df: Dockerfile, needles: tuple[str, ...]) -> Iterator[Instru
 # -- mounts and removals ---------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Mount:
+class Mount(NamedTuple):
+    """A `RUN --mount=…` of the command."""
+
     type: str  # bind (default), cache, tmpfs, secret, ssh
     target: str  # normalised: no trailing slash
     options: dict[str, str]

@@ -30,7 +30,7 @@ _KEYWORD = re.compile(r"[ \t]*([^ \t]*)")
 
 
 _RECENT: dict[str, Dockerfile] = {}  # the last few texts scanned (insertion ordered)
-_RECENT_MAX = 4
+_RECENT_MAX = 3  # the version being linted, the one before, one more for features
 _RECENT_LOCK = threading.Lock()
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from dockwise.dockerfile.model import Heredoc, Instruction
 from dockwise.dockerfile.scanner import unquote
@@ -24,8 +25,9 @@ _REDIR = re.compile(r"^\d*(?:>>|>&|<&|<<<|<<-|<<|<>|>\||>|<)")
 _REDIR_TOKEN = re.compile(r"\d*(?:>&|<&)(?:\d+|-)|&>>?")
 
 
-@dataclass(slots=True)
-class ShellWord:
+class ShellWord(NamedTuple):
+    """A word of a shell command, with its offsets in the script."""
+
     raw: str
     value: str  # quotes removed, escapes resolved (expansions kept literally)
     lo: int  # offsets in the script text
@@ -39,7 +41,7 @@ class ShellWord:
         return self.to_src(self.lo, self.hi)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Command:
     """A simple command: `env A=1 apt-get install -y curl > /dev/null`."""
 
@@ -70,8 +72,7 @@ class Command:
         return self.op_before == "|" or self.op_after == "|"
 
 
-@dataclass(slots=True)
-class Script:
+class Script(NamedTuple):
     """Shell code of one RUN (its shell-form line or one heredoc body)."""
 
     text: str

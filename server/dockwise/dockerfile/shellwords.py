@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from dockwise.dockerfile.model import Instruction, JsonElement
 
@@ -281,8 +282,9 @@ def _unescape(inner: str, quote: str) -> tuple[str, bool]:
 
 
 # -- HEALTHCHECK --------------------------------------------------------------------------
-@dataclass(slots=True)
-class HealthcheckCmd:
+class HealthcheckCmd(NamedTuple):
+    """The command part of a HEALTHCHECK instruction."""
+
     lo: int  # logical offsets of the command after `CMD`
     hi: int
     exec_form: list[JsonElement] | None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-@dataclass(frozen=True, slots=True)
-class VarRef:
+class VarRef(NamedTuple):
+    """A `$NAME` / `${NAME…}` reference in a text."""
+
     name: str
     lo: int  # offsets in the text scanned
     hi: int

@@ -16,8 +16,7 @@ import functools
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, Literal, NamedTuple, cast
 
 from dockwise.resources import data_path
 
@@ -43,8 +42,7 @@ _APK_NAMES = frozenset({"apk", "alpine"})
 _DNF_NAMES = frozenset({"dnf", "yum", "microdnf", "rpm"})
 
 
-@dataclass(frozen=True)
-class Variant:
+class Variant(NamedTuple):
     """What a tag's suffix says about the image."""
 
     name: str
@@ -65,8 +63,7 @@ class Variant:
         return self.shell_kind == "bash"
 
 
-@dataclass(frozen=True)
-class SizeFact:
+class SizeFact(NamedTuple):
     """A sourced image size (bytes; None where the source gives none)."""
 
     tag: str
@@ -86,8 +83,9 @@ class SizeFact:
         return None if self.compressed_bytes is None else self.compressed_bytes / 1e6
 
 
-@dataclass(frozen=True)
-class Deprecation:
+class Deprecation(NamedTuple):
+    """Why an image family is deprecated and what replaces it."""
+
     successor: str | None
     reason: str
     source: tuple[str, ...] = ()
@@ -104,8 +102,9 @@ class Deprecation:
         return self.successor.replace("{name}", tail)
 
 
-@dataclass(frozen=True)
-class Healthcheck:
+class Healthcheck(NamedTuple):
+    """How an image's service can be probed, and whether the image ships a HEALTHCHECK."""
+
     probe: str | None
     ships_healthcheck: bool | None
     min_version: str | None
@@ -113,8 +112,7 @@ class Healthcheck:
     as_of: str
 
 
-@dataclass(frozen=True)
-class ImageFamily:
+class ImageFamily(NamedTuple):
     """One repository (or wildcard group of repositories) of the catalogue."""
 
     name: str
@@ -131,16 +129,13 @@ class ImageFamily:
     default_variant: Variant
     variants: tuple[Variant, ...]
     moving_tags: frozenset[str]  # global moving words plus the family's own
+    moving_tag_targets: Mapping[str, str]  # moving word -> the version tag it names now
     source: tuple[str, ...]
     as_of: str
     prefix: str | None = None
     healthcheck: Healthcheck | None = None
     current_tags_known: bool = True
-    moving_tag_targets: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
-    _patterns: tuple[re.Pattern[str], ...] = field(
-        default=(), compare=False, hash=False, repr=False
-    )
-    sizes: tuple[SizeFact, ...] = field(default=(), compare=False, hash=False)
+    sizes: tuple[SizeFact, ...] = ()
     lts_tags: tuple[str, ...] = ()
     compare_with: tuple[str, ...] = ()
     caveats: tuple[str, ...] = ()
@@ -186,7 +181,7 @@ class ImageFamily:
 
     def _match_variant(self, tag: str) -> Variant | None:
         probe = "-" + tag.lower()
-        for variant, pattern in zip(self.variants, self._patterns, strict=True):
+        for variant, pattern in zip(self.variants, _patterns(self.variants), strict=True):
             if pattern.search(probe):
                 return variant
         return None
@@ -244,30 +239,38 @@ class ImageFamily:
         return tag
 
 
-@dataclass(frozen=True)
-class Catalogue:
+@functools.cache
+def _patterns(variants: tuple[Variant, ...]) -> tuple[re.Pattern[str], ...]:
+    """A family's variant tag patterns, compiled on first use: a lint looks up a few of
+    the catalogue's families, so loading it compiles none of their ~125 patterns."""
+    return tuple(re.compile(v.pattern or "") for v in variants)
+
+
+class Catalogue(NamedTuple):
+    """The image catalogue: families by name and alias, and package facts."""
+
     version: int
-    families: Mapping[str, ImageFamily] = field(compare=False, hash=False)
-    dev_runtime_pairs: Mapping[str, Mapping[str, str]] = field(compare=False, hash=False)
-    musllinux_wheels: Mapping[str, str | None] = field(compare=False, hash=False)
-    moving_tags: frozenset[str] = frozenset()
-    _index: Mapping[str, ImageFamily] = field(default_factory=dict, compare=False, hash=False)
-    _prefixes: tuple[tuple[str, ImageFamily], ...] = field(default=(), compare=False, hash=False)
+    families: Mapping[str, ImageFamily]
+    dev_runtime_pairs: Mapping[str, Mapping[str, str]]
+    musllinux_wheels: Mapping[str, str | None]
+    moving_tags: frozenset[str]
+    by_name: Mapping[str, ImageFamily]  # every spelling of a name or alias -> family
+    by_prefix: tuple[tuple[str, ImageFamily], ...]  # wildcard families, longest first
 
     def family(self, repository: str) -> ImageFamily | None:
         """The family of a repository, in any spelling; None when not catalogued."""
         name = normalize_repository(repository)
         if not name:
             return None
-        found = self._index.get(name)
+        found = self.by_name.get(name)
         if found is not None:
             return found
         stripped = _DISTRO_SUFFIX.sub("", name)
         if stripped != name:
-            found = self._index.get(stripped)
+            found = self.by_name.get(stripped)
             if found is not None:
                 return found
-        for prefix, fam in self._prefixes:
+        for prefix, fam in self.by_prefix:
             if name.startswith(prefix) and len(name) > len(prefix):
                 return fam
         return None
@@ -453,7 +456,6 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 def _family(name: str, raw: Mapping[str, Any], global_moving: frozenset[str]) -> ImageFamily:
     variants = tuple(_variant(v, str(v["name"]), str(v["pattern"])) for v in raw["variants"])
-    patterns = tuple(re.compile(str(v["pattern"])) for v in raw["variants"])
     current = raw["current_tags"]
     pin_default = raw["pin_default"]
     has_latest = raw["has_latest_tag"]
@@ -503,7 +505,6 @@ def _family(name: str, raw: Mapping[str, Any], global_moving: frozenset[str]) ->
         source=_sources(raw["source"]),
         as_of=str(raw["as_of"]),
         prefix=prefix.lower() if isinstance(prefix, str) else None,
-        _patterns=patterns,
         sizes=tuple(_size(s) for s in raw.get("sizes", ())),
         lts_tags=_strings(raw.get("lts_tags")),
         compare_with=_strings(raw.get("compare_with")),
@@ -544,8 +545,8 @@ def load(data: Mapping[str, Any]) -> Catalogue:
         dev_runtime_pairs=pairs,
         musllinux_wheels=wheels,
         moving_tags=global_moving,
-        _index=index,
-        _prefixes=tuple(sorted(prefixes, key=lambda p: len(p[0]), reverse=True)),
+        by_name=index,
+        by_prefix=tuple(sorted(prefixes, key=lambda p: len(p[0]), reverse=True)),
     )
 
 

@@ -18,8 +18,7 @@ title that says so ("Pin `python:latest` to `python:3.14`").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol
 
 from dockwise.dockerfile.imageref import parse_reference
 
@@ -42,8 +41,7 @@ class RegistryLookup(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class Pin:
+class Pin(NamedTuple):
     """A pinned reference: ``original`` as written becomes ``reference``."""
 
     original: str  # the reference text as given

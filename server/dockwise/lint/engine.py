@@ -14,7 +14,13 @@ from dockwise.dockerfile.analysis import Analysis, analyse
 from dockwise.dockerfile.model import Dockerfile
 from dockwise.dockerfile.scanner import scan
 from dockwise.documents import DecodeError, decode
-from dockwise.lint.incremental import StagePlan, disk_epoch, is_stage_local, reads_disk
+from dockwise.lint.incremental import (
+    StagePlan,
+    disk_epoch,
+    file_facts,
+    is_stage_local,
+    reads_disk,
+)
 from dockwise.lint.registry import Rule, all_rules, language_of, rules_for, rules_of
 from dockwise.lint.suppression import Filter, parse_pragmas
 from dockwise.lint.types import Fix, RuleMeta, Severity, Violation
@@ -182,7 +188,8 @@ def _incremental(ctx: DockerfileContext, rules: list[Rule], context: Hashable,
     """The findings of stage-local rules: run on the changed components only, the others'
     from the cache."""
     an = ctx.analysis
-    plan = StagePlan(an, ctx.settings, (r.meta.code for r in rules), context)
+    plan = StagePlan(an, ctx.settings, (r.meta.code for r in rules),
+                     (context, file_facts((r.check for r in rules), an)))
     n_errors = len(errors)
     found: list[Violation] = []
     if plan.dirty:

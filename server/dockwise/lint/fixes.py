@@ -58,8 +58,10 @@ def select_non_overlapping(fixes: Iterable[Fix]) -> list[Fix]:
     return chosen
 
 
-@dataclass
+@dataclass(eq=False)
 class FixResult:
+    """The text after fixing to a fixpoint, with what was applied and what remains."""
+
     text: str
     applied: int = 0
     created: dict[str, str] = field(default_factory=dict)  # path -> content of new files

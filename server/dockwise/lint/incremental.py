@@ -23,7 +23,7 @@ import bisect
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -44,6 +44,22 @@ def stage_local(check: F) -> F:
     is linked to and the file's frame (see the module docstring)."""
     check.stage_local = True  # type: ignore[attr-defined]
     return check
+
+
+def file_fact(fact: Callable[[Analysis], Hashable]) -> Callable[[F], F]:
+    """For a stage-local rule that also reads one fact about the whole file (the majority
+    casing, where a template line is): the fact joins the frame, so when it changes every
+    stage is checked again."""
+
+    def deco(check: F) -> F:
+        check.file_fact = fact  # type: ignore[attr-defined]
+        return check
+
+    return deco
+
+
+def file_facts(checks: Iterable[object], an: Analysis) -> tuple[Hashable, ...]:
+    return tuple(f(an) for c in checks if (f := getattr(c, "file_fact", None)) is not None)
 
 
 def reads_build_context(check: F) -> F:

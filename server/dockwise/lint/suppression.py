@@ -17,6 +17,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from dockwise.dockerfile.model import Comment, Dockerfile
 from dockwise.text import LineIndex, Span
@@ -25,16 +26,19 @@ _DW = re.compile(r"^dockwise\s*:\s*(ignore|ignore-file)\s*=\s*(.*)$", re.I)
 _HL = re.compile(r"^hadolint\s+(?:(global|stage)\s+)?ignore\s*=\s*(.*)$", re.I)
 
 
-@dataclass(slots=True)
-class Pragma:
+class Pragma(NamedTuple):
+    """One ignore comment and the rule ids it names."""
+
     kind: str  # "dockwise" | "hadolint"
     scope: str  # "next" | "file" | "stage"
     ids: list[tuple[str, Span]]  # each id with its range in the comment
     comment: Comment
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Suppressions:
+    """A Dockerfile's ignore pragmas, `# check=skip=` names and configured ignores."""
+
     pragmas: list[Pragma] = field(default_factory=list)
     buildkit_skip: set[str] = field(default_factory=set)  # lower-cased names, or "all"
     hadolint_config: set[str] = field(default_factory=set)
@@ -150,8 +154,9 @@ class Filter:
 _YAML_COMMENT = re.compile(r"^[ \t]*#[ \t]*(.*?)[ \t]*$")
 
 
-@dataclass(slots=True)
-class YamlPragma:
+class YamlPragma(NamedTuple):
+    """One ignore comment of a Compose file."""
+
     scope: str  # "next" | "file"
     ids: list[tuple[str, Span]]
     line: int

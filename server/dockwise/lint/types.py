@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from dockwise.text import Span
 
@@ -62,13 +63,16 @@ class Edit:
 
 @dataclass(frozen=True, slots=True)
 class Fix:
+    """A titled set of edits and how safely they may be applied."""
+
     title: str
     edits: tuple[Edit, ...]
     applicability: Applicability
 
 
-@dataclass(frozen=True, slots=True)
-class RuleMeta:
+class RuleMeta(NamedTuple):
+    """A rule's identity, default severity and documentation."""
+
     code: str
     name: str
     severity: Severity  # the default severity of the rule's main case
@@ -83,6 +87,8 @@ class RuleMeta:
 
 @dataclass(slots=True)
 class Violation:
+    """One finding of a rule at a range of the file."""
+
     code: str
     name: str
     severity: Severity

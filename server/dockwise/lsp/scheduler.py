@@ -48,6 +48,10 @@ class Scheduler(Generic[R]):
         self._waiters: dict[str, list[asyncio.Future[None]]] = {}
         self._failed: dict[str, int | None] = {}  # uri -> version whose lint gave nothing
         self._held = 0
+        self.on_idle: Callable[[], None] | None = None  # called when the last lint ends
+
+    def idle(self) -> bool:
+        return not (self._running or self._queued or self._dirty)
 
     def hold(self, uris: list[str] | None = None) -> None:
         """Start no lint until :meth:`release` (settings are being loaded); ``uris`` are
@@ -113,6 +117,8 @@ class Scheduler(Generic[R]):
             self.schedule(uri)
         else:
             self._wake(uri)
+        if self.on_idle is not None and self.idle():
+            self.on_idle()
 
     def _wake(self, uri: str) -> None:
         for w in self._waiters.pop(uri, []):

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from dockwise.lint.types import Edit, Violation
 from dockwise.text import LineIndex
 
 
-@dataclass(slots=True)
 class Finding:
     """A violation with its file's display path and line index (positions resolved)."""
 
-    path: str
-    violation: Violation
-    index: LineIndex | None  # None when the file could not be decoded
+    __slots__ = ("index", "path", "violation")
+
+    def __init__(self, path: str, violation: Violation, index: LineIndex | None) -> None:
+        self.path = path
+        self.violation = violation
+        self.index = index  # None when the file could not be decoded
 
     def pos(self, offset: int) -> tuple[int, int]:
         """1-based (line, code-point column)."""

@@ -32,9 +32,10 @@ from __future__ import annotations
 
 import difflib
 
+from dockwise.dockerfile.analysis import Analysis
 from dockwise.dockerfile.model import ALLOWED_FLAGS, KNOWN_INSTRUCTIONS, Instruction
 from dockwise.lint.engine import DockerfileContext
-from dockwise.lint.incremental import stage_local
+from dockwise.lint.incremental import file_fact, stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 from dockwise.text import Span
@@ -51,11 +52,17 @@ _MIN_ARGS = {"ADD": 2, "COPY": 2, "ARG": 1, "ENV": 1, "EXPOSE": 1, "FROM": 1, "L
              "STOPSIGNAL": 1, "USER": 1, "VOLUME": 1, "WORKDIR": 1, "HEALTHCHECK": 1}
 
 
+def first_template(an: Analysis) -> int | None:
+    """Ordinal of the first template line (`{{ … }}`) in the file, if any."""
+    return next((k for k, i in enumerate(an.dockerfile.instructions)
+                 if i.raw_keyword.startswith(_TEMPLATE)), None)
+
+
 @rule(code="DF001", name="syntax-error", severity=Severity.ERROR)
 @stage_local
+@file_fact(first_template)
 def check(ctx: DockerfileContext) -> None:
     df = ctx.df  # in an incremental lint, the stages being checked
-    whole = ctx.analysis.dockerfile  # file-level facts come from the whole file
     if df.invalid_escape is not None:
         d = df.invalid_escape
         ctx.report(d.value_span, f"invalid escape character {d.value!r}: use `\\` or `` ` ``")
@@ -68,9 +75,9 @@ def check(ctx: DockerfileContext) -> None:
         what = "empty Dockerfile" if not df.text.strip() else "no FROM instruction"
         ctx.report(where, f"{what}: a Dockerfile needs at least one `FROM`")
     seen_from = not ctx.analysis.stages  # reported above
-    template = next((i for i in whole.instructions if i.raw_keyword.startswith(_TEMPLATE)),
-                    None)
-    if template is not None:
+    k = first_template(ctx.analysis)
+    if k is not None:
+        template = ctx.analysis.dockerfile.instructions[k]
         # a Go/jq/Jinja template that generates Dockerfiles: one finding, not one per line
         ctx.report(template.keyword_span,
                    "this file is a template (`{{ … }}` / `{% … %}`), not a Dockerfile: "

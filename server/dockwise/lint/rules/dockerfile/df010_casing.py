@@ -46,9 +46,10 @@ lowercases the target too).
 
 from __future__ import annotations
 
-from dockwise.dockerfile.analysis import Stage, mount_options
+from dockwise.dockerfile.analysis import Analysis, Stage, mount_options
 from dockwise.dockerfile.model import KNOWN_INSTRUCTIONS, Instruction
 from dockwise.lint.engine import DockerfileContext
+from dockwise.lint.incremental import file_fact, stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
@@ -58,18 +59,9 @@ FROM_AS = ("FromAsCasing",)
 STAGE_NAME = ("StageNameCasing",)
 
 
-@rule(code="DF010", name="casing", severity=Severity.INFORMATION, fix=FixAvailability.SOMETIMES,
-      equivalents=("FromAsCasing", "ConsistentInstructionCasing", "StageNameCasing"))
-def check(ctx: DockerfileContext) -> None:
-    _instruction_casing(ctx)
-    _from_as_casing(ctx)
-    for st in ctx.analysis.stages:
-        _stage_name(ctx, st)
-
-
-def _all_instructions(ctx: DockerfileContext) -> list[Instruction]:
+def _all_instructions(instructions: list[Instruction]) -> list[Instruction]:
     out: list[Instruction] = []
-    for ins in ctx.df.instructions:
+    for ins in instructions:
         if ins.keyword in KNOWN_INSTRUCTIONS:
             out.append(ins)
         if ins.sub is not None and ins.sub.keyword in KNOWN_INSTRUCTIONS:
@@ -77,17 +69,34 @@ def _all_instructions(ctx: DockerfileContext) -> list[Instruction]:
     return out
 
 
-def _instruction_casing(ctx: DockerfileContext) -> None:
-    items = _all_instructions(ctx)
+def majority_lower(an: Analysis) -> bool:
+    """Whether most instructions of the whole file are written in lower case."""
+    items = _all_instructions(an.dockerfile.instructions)
     upper = sum(1 for i in items if i.raw_keyword.isupper())
     lower = sum(1 for i in items if i.raw_keyword.islower())
-    majority_lower = lower > upper
-    want = "lower" if majority_lower else "upper"
+    return lower > upper
+
+
+@rule(code="DF010", name="casing", severity=Severity.INFORMATION, fix=FixAvailability.SOMETIMES,
+      equivalents=("FromAsCasing", "ConsistentInstructionCasing", "StageNameCasing"))
+@stage_local
+@file_fact(majority_lower)
+def check(ctx: DockerfileContext) -> None:
+    _instruction_casing(ctx)
+    _from_as_casing(ctx)
+    for st in ctx.stages:
+        _stage_name(ctx, st)
+
+
+def _instruction_casing(ctx: DockerfileContext) -> None:
+    items = _all_instructions(ctx.df.instructions)
+    lower_case = majority_lower(ctx.analysis)
+    want = "lower" if lower_case else "upper"
     for ins in items:
         raw = ins.raw_keyword
-        if (raw.islower() if majority_lower else raw.isupper()):
+        if (raw.islower() if lower_case else raw.isupper()):
             continue
-        new = raw.lower() if majority_lower else raw.upper()
+        new = raw.lower() if lower_case else raw.upper()
         ctx.report(
             ins.keyword_span,
             f"`{raw}` should be {want} case like the majority of instructions in this file",

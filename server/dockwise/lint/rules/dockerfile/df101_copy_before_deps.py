@@ -386,7 +386,7 @@ def _is_broad(ins: Instruction) -> int:
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
     wd_end: dict[int, str | None] = {}
-    for st in an.stages:
+    for st in ctx.stages:
         wd: str | None = wd_end.get(st.parent, BASE) if st.parent is not None else BASE
         broad: Broad | None = None
         between: list[Instruction] = []

@@ -53,7 +53,6 @@ from dockwise.dockerfile.context import (
 )
 from dockwise.dockerfile.model import Instruction
 from dockwise.lint.engine import DockerfileContext
-from dockwise.lint.incremental import reads_build_context, stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
@@ -74,21 +73,16 @@ def broad_copy(ins: Instruction) -> int:
 
 @rule(code="DF109", name="missing-dockerignore", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES)
-@stage_local
-@reads_build_context
 def check(ctx: DockerfileContext) -> None:
     if ctx.path is None:
         return
     cdir = context_dir(ctx)
     if cdir is None:
         return
-    first: Instruction | None = None
-    for st in ctx.analysis.target_stages:
-        for ins in st.instructions:
-            if ins.keyword in ("COPY", "ADD") and broad_copy(ins) >= 0:
-                if first is None or ins.span.start < first.span.start:
-                    first = ins
-                break
+    targets = ctx.analysis.targets
+    # the file's first broad COPY/ADD of a target stage
+    first = next((ins for ins in ctx.df.of("COPY", "ADD")
+                  if ins.stage in targets and broad_copy(ins) >= 0), None)
     if first is None:
         return
     dockerfile = Path(ctx.path).resolve()
