@@ -28,6 +28,7 @@ from dockwise.lint.engine import (
     lint_dockerfile_text,
 )
 from dockwise.lint.types import Violation
+from dockwise.memory import paused_gc
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__",
                        ".tox", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
@@ -124,6 +125,11 @@ def file_settings(job: Job) -> Settings:
 
 def run_job(job: Job) -> FileOutcome:
     """Lint (and optionally fix) one file. Never raises for bad input."""
+    with paused_gc():
+        return _run_job(job)
+
+
+def _run_job(job: Job) -> FileOutcome:
     settings = file_settings(job)
     path = Path(job.path)
     compose = job.kind == COMPOSE
