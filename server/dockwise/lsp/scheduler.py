@@ -132,7 +132,10 @@ class Scheduler(Generic[R]):
             if version is None:
                 return None
             res = self.results.get(uri)
-            if res is not None and res.version == version and uri not in self._dirty:
+            # a lint of the same version may be running (a file it reads has changed):
+            # wait for it rather than answer with what it is about to replace
+            if (res is not None and res.version == version and uri not in self._dirty
+                    and uri not in self._running):
                 return res
             if uri in self._failed and self._failed[uri] == version and not self.busy(uri):
                 return None
