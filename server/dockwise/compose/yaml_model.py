@@ -8,11 +8,8 @@ to load; converting to Python values goes through :func:`to_python`, which has a
 
 from __future__ import annotations
 
-import gc
 import math
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,22 +47,6 @@ class YamlDocument:
     duplicates: list[tuple[Node, Node]] = field(default_factory=list)  # (duplicate, first)
     multiple_documents: bool = False
     facts: dict[str, object] = field(default_factory=dict)  # derived facts, computed once
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Suspend the cyclic garbage collector while a document is loaded and checked: a
-    large Compose file makes many long-lived objects whose allocation would trigger full
-    collections costing more than the lint; they hold no cycles, so reference counting
-    frees them. Only the outermost user that found the collector enabled re-enables it."""
-    was = gc.isenabled()
-    if was:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def is_plain(node: ScalarNode) -> bool:

@@ -382,7 +382,7 @@ def lint_compose_text(
     project_directory: Path | None = None,
     open_documents: Mapping[Path, str] | None = None,
 ) -> LintResult:
-    from dockwise.compose.yaml_model import paused_gc
+    from dockwise.memory import paused_gc
 
     with paused_gc():  # the node graph is large and acyclic: see paused_gc
         return _lint_compose(text, path, settings or Settings(), project_directory,
