@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dockwise.compose import memo as lookups
 from dockwise.compose.interpolation import Literal, Parsed, Ref, parse, substitute
 from dockwise.compose.project import ComposeFile, Project, include_paths, resolve_project
 from dockwise.compose.service import text_of
@@ -37,6 +38,7 @@ from dockwise.compose.yaml_model import (
     SequenceNode,
     explicit_tag,
     get,
+    get_key,
     is_plain,
     load,
     mapping_items,
@@ -85,6 +87,8 @@ def scalar_text(node: Node | None) -> str | None:
 
 def interpolate(raw: str, env: Mapping[str, str]) -> tuple[str, bool]:
     """(value, resolved): ``resolved`` is False when an unset variable has no default."""
+    if "$" not in raw:
+        return raw, True  # (nothing to interpolate)
     p = parse(raw)
     if p.problems:
         return raw, False
@@ -106,46 +110,48 @@ def render_map(raw: str, env: Mapping[str, str]) -> tuple[str, list[tuple[int, i
     p: Parsed = parse(raw)
     out: list[str] = []
     segs: list[tuple[int, int, int]] = []
-    pos = 0
-
-    def emit(parts: list[Literal | Ref]) -> None:
-        nonlocal pos
-        for part in parts:
-            if isinstance(part, Literal):
-                if part.hi - part.lo == len(part.text):
-                    segs.append((pos, part.lo, len(part.text)))
-                out.append(part.text)
-                pos += len(part.text)
-                continue
-            val = env.get(part.name)
-            is_set = part.name in env
-            op = part.op
-            word: list[Literal | Ref] | None = None
-            s = ""
-            if op == ":-":
-                if val:
-                    s = val
-                else:
-                    word = part.word
-            elif op == "-":
-                if is_set and val is not None:
-                    s = val
-                else:
-                    word = part.word
-            elif op == ":+":
-                word = part.word if val else []
-            elif op == "+":
-                word = part.word if is_set else []
-            else:
-                s = val or ""
-            if word is not None:
-                emit(word)
-            else:
-                out.append(s)
-                pos += len(s)
-
-    emit(p.parts)
+    _emit(p.parts, env, out, segs, 0)
     return "".join(out), segs
+
+
+def _emit(parts: list[Literal | Ref], env: Mapping[str, str], out: list[str],
+          segs: list[tuple[int, int, int]], pos: int) -> int:
+    """Append the rendering of ``parts`` to ``out`` (from result offset ``pos``);
+    the offset after it."""
+    for part in parts:
+        if isinstance(part, Literal):
+            if part.hi - part.lo == len(part.text):
+                segs.append((pos, part.lo, len(part.text)))
+            out.append(part.text)
+            pos += len(part.text)
+            continue
+        val = env.get(part.name)
+        is_set = part.name in env
+        op = part.op
+        word: list[Literal | Ref] | None = None
+        s = ""
+        if op == ":-":
+            if val:
+                s = val
+            else:
+                word = part.word
+        elif op == "-":
+            if is_set and val is not None:
+                s = val
+            else:
+                word = part.word
+        elif op == ":+":
+            word = part.word if val else []
+        elif op == "+":
+            word = part.word if is_set else []
+        else:
+            s = val or ""
+        if word is not None:
+            pos = _emit(word, env, out, segs, pos)
+        else:
+            out.append(s)
+            pos += len(s)
+    return pos
 
 
 def map_range(segs: list[tuple[int, int, int]], lo: int, hi: int) -> tuple[int, int] | None:
@@ -174,8 +180,9 @@ def scalar_base(node: ScalarNode, file_text: str, raw: str) -> int | None:
 
 
 # ---------------------------------------------------------------------------------------
-# per-project memo: every rule of one lint shares the same Project object, so sections,
-# layers, builds, health and Dockerfile texts are computed once per lint
+# per-project memo (kept in ``Project.memo``): every rule of one lint shares the same
+# Project object, so sections, layers, builds, health and Dockerfile texts are computed
+# once per lint, and go away with the project
 
 
 class _Memo:
@@ -189,17 +196,11 @@ class _Memo:
         self.texts: dict[Path, str | None] = {}
 
 
-_MEMOS: list[tuple[Project, _Memo]] = []
-_MEMO_SIZE = 4
-
-
 def _memo(project: Project) -> _Memo:
-    for p, m in _MEMOS:
-        if p is project:
-            return m
-    m = _Memo(project)
-    _MEMOS.insert(0, (project, m))
-    del _MEMOS[_MEMO_SIZE:]
+    m = project.memo.get("builds")
+    if m is None:
+        m = project.memo["builds"] = _Memo(project)
+    assert isinstance(m, _Memo)
     return m
 
 
@@ -452,14 +453,10 @@ def build_from_layers(name: str, layers: list[Layer], env: Mapping[str, str]) ->
     args: dict[str, BuildArg] = {}
     named: dict[str, str] = {}
     for layer in layers:
-        bk = b = None
-        if isinstance(layer.node, MappingNode):
-            for lk, lv in mapping_items(layer.node):
-                if isinstance(lk, ScalarNode) and lk.value == "build":
-                    bk, b = lk, lv
-                    break
+        b = get(layer.node, "build")  # (the first `build` key, merges applied)
         if b is None:
             continue
+        bk = get_key(layer.node, "build")
         if explicit_tag(b) == "!reset" or (isinstance(b, ScalarNode) and scalar_text(b) is None):
             holder, bnode, ctx_val = None, None, None
             fields = dict.fromkeys(fields)
@@ -792,6 +789,57 @@ class Health:
         return any(isinstance(get(la.node, "healthcheck"), MappingNode) for la in self.layers)
 
 
+@dataclass(frozen=True, slots=True)
+class HealthSummary:
+    """What checks read of a service's :class:`Health`, as plain values (no node): kept
+    between lints (see :mod:`dockwise.compose.incremental`) for a service whose image,
+    not a local build, decides it."""
+
+    compose: bool | None
+    image: bool | None
+    image_ref: str | None
+    built: bool  # a local build (its Dockerfile decides `image`)
+    published: tuple[str, ...]  # container ports published with `ports:` (none for host network)
+
+    @property
+    def enabled(self) -> bool | None:
+        """True: the container has a healthcheck; False: provably none; None: unknown."""
+        if self.compose is not None:
+            return self.compose
+        return self.image
+
+
+def health_summary(project: Project, name: str, read: ReadText | None = None) -> HealthSummary:
+    """:func:`service_health` as a :class:`HealthSummary` (kept between lints for a
+    service that is not built locally)."""
+    from dockwise.compose import incremental
+
+    got = incremental.fact(project.memo, name, "health")
+    if got is not incremental.MISSING:
+        assert isinstance(got, HealthSummary)
+        return got
+    h = service_health(project, name, read)
+    summary = HealthSummary(h.compose, h.image, h.image_ref, h.build is not None,
+                            tuple(published_ports(h.layers)))
+    if h.build is None:  # (a build reads its Dockerfile: not a fact about the service alone)
+        incremental.remember(project.memo, name, "health", summary)
+    return summary
+
+
+def published_ports(layers: list[Layer]) -> list[str]:
+    """Container ports published through `ports:` (none for host-network services)."""
+    from dockwise.compose.service import Service, ports
+
+    nm = merged_get(layers, "network_mode")
+    if nm is not None and (scalar_text(nm[1]) or "").lower() == "host":
+        return []
+    out: list[str] = []
+    for la in layers:
+        if isinstance(la.key, ScalarNode):
+            out.extend(p.target for p in ports(Service(la.key.value, la.key, la.node), la.file.text))
+    return out
+
+
 def _compose_health(layers: list[Layer]) -> bool | None:
     state: bool | None = None
     for layer in layers:
@@ -853,9 +901,7 @@ def _service_health(project: Project, name: str, read: ReadText | None) -> Healt
     else:
         ref = image_of(layers, project.env)
         if ref is not None:
-            from dockwise.dockerfile.imageref import parse_reference
-
-            fam = catalogue().family(parse_reference(ref).canonical)
+            fam = lookups.family(catalogue(), lookups.parsed_reference(ref).canonical)
             if fam is not None and fam.ships_healthcheck is not None:
                 image = fam.ships_healthcheck
     return Health(compose, image, ref, build, layers)
@@ -869,13 +915,12 @@ def _version_key(text: str) -> tuple[int, ...] | None:
 def catalogue_probe(ref: str | None) -> tuple[str | None, str]:
     """(probe, why-not): the catalogue's healthcheck command for an image reference and
     its version (``$$`` already written for container variables)."""
-    from dockwise.dockerfile.imageref import parse_reference
     from dockwise.images.catalogue import catalogue
 
     if not ref:
         return None, "the image is not known"
-    parts = parse_reference(ref)
-    fam = catalogue().family(parts.canonical)
+    parts = lookups.parsed_reference(ref)
+    fam = lookups.family(catalogue(), parts.canonical)
     if fam is None or fam.healthcheck is None or not fam.healthcheck.probe:
         return None, f"the catalogue has no health probe for `{ref}`"
     hc = fam.healthcheck

@@ -31,7 +31,9 @@ from dockwise.compose.yaml_model import (
     SequenceNode,
     YamlDocument,
     get,
+    get_key,
     scalar_value,
+    values,
 )
 from dockwise.lint.types import Edit
 from dockwise.text import Span
@@ -153,28 +155,51 @@ def is_gpu_device(req: GpuRequest) -> bool:
 
 
 def nvidia_visible_devices(svc_node: Node, text: str) -> tuple[str | None, Node | None, bool]:
-    """(value, node, present) of `NVIDIA_VISIBLE_DEVICES` in the service's environment."""
-    for e in environment(Service("", ScalarNode("tag:yaml.org,2002:str", ""), svc_node), text):
-        if e.name == "NVIDIA_VISIBLE_DEVICES":
-            return e.value, e.node, True
+    """(value, node, present) of `NVIDIA_VISIBLE_DEVICES` in the service's environment
+    (the first entry of that name, as :func:`~dockwise.compose.service.environment`
+    lists them)."""
+    env = get(svc_node, "environment")
+    if isinstance(env, MappingNode):
+        key = get_key(env, _NVD)  # (the first key of that name, merges applied)
+        if key is None:
+            return None, None, False
+        return text_of(get(env, _NVD), text), key, True
+    if isinstance(env, SequenceNode):
+        for e in environment(Service("", _NO_KEY, svc_node), text):
+            if e.name == _NVD:
+                return e.value, e.node, True
     return None, None, False
 
 
-def gpu_requests(svc_node: Node | None, text: str) -> list[GpuRequest]:
+_NVD = "NVIDIA_VISIBLE_DEVICES"
+_NO_KEY = ScalarNode("tag:yaml.org,2002:str", "")  # the key of a service read by its node
+
+
+def gpu_requests(svc_node: Node | None, text: str = "") -> list[GpuRequest]:
     """Every GPU request one service definition writes (see the module docs). Legacy
     requests (`runtime: nvidia`, `NVIDIA_VISIBLE_DEVICES`) are listed too; callers decide
-    whether a modern request makes them moot."""
-    out: list[GpuRequest] = []
+    whether a modern request makes them moot. Computed once per service node (shared:
+    neither the list nor the requests may be modified)."""
     if not isinstance(svc_node, MappingNode):
-        return out
-    devices = reservation_devices(svc_node)
+        return []
+    try:
+        return svc_node._dw_gpu_requests  # type: ignore[attr-defined, no-any-return]
+    except AttributeError:
+        out = svc_node._dw_gpu_requests = _gpu_requests(svc_node, text)  # type: ignore[attr-defined]
+    return out
+
+
+def _gpu_requests(svc_node: MappingNode, text: str) -> list[GpuRequest]:
+    out: list[GpuRequest] = []
+    attrs = values(svc_node)
+    devices = reservation_devices(svc_node) if "deploy" in attrs else None
     if devices is not None:
         for item in devices.value:
             if isinstance(item, MappingNode):
                 req = _device_request("deploy", item, text)
                 if is_gpu_device(req):
                     out.append(req)
-    gpus = get(svc_node, "gpus")
+    gpus = attrs.get("gpus")
     if isinstance(gpus, ScalarNode) and (text_of(gpus, text) or "").lower() == "all":
         out.append(GpuRequest("gpus", gpus, count="all", capabilities=["gpu"]))
     elif isinstance(gpus, SequenceNode):
@@ -183,14 +208,15 @@ def gpu_requests(svc_node: Node | None, text: str) -> list[GpuRequest]:
                 req = _device_request("gpus", item, text)
                 req.capabilities = [*req.capabilities, "gpu"]
                 out.append(req)
-    devs = get(svc_node, "devices")
+    devs = attrs.get("devices")
     if isinstance(devs, SequenceNode):
         for item in devs.value:
             s = text_of(item, text) if isinstance(item, ScalarNode) else text_of(get(item, "source"), text)
             if s and _CDI_NAME.match(s) and _GPU_CDI.match(s):
                 out.append(GpuRequest("cdi", item, driver="cdi", device_ids=[s]))
-    runtime = get(svc_node, "runtime")
-    visible, env_node, present = nvidia_visible_devices(svc_node, text)
+    runtime = attrs.get("runtime")
+    visible, env_node, present = (nvidia_visible_devices(svc_node, text) if "environment" in attrs
+                                  else (None, None, False))
     if (text_of(runtime, text) or "").lower() == "nvidia" and runtime is not None:
         out.append(GpuRequest("runtime", runtime, visible_devices=visible, env_node=env_node))
     elif present and env_node is not None:

@@ -15,12 +15,13 @@ The dependency graph has Compose's implicit edges: `links`, `network_mode` / `ip
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dockwise.compose import interpolation
+from dockwise.compose.incremental import MISSING
 from dockwise.compose.project import BASE_NAMES, ComposeFile, Project
 from dockwise.compose.service import Service, text_of, volumes
 from dockwise.compose.yaml_model import (
@@ -30,11 +31,15 @@ from dockwise.compose.yaml_model import (
     SequenceNode,
     get,
     get_key,
+    key_nodes,
     load,
     mapping_items,
+    values,
 )
+from dockwise.compose.yaml_model import index as yaml_index
 
 Reader = Callable[[Path], "str | None"]
+_NO_KEY = ScalarNode("tag:yaml.org,2002:str", "")  # the key of a service read by its node
 MAX_EXTENDS_DEPTH = 64
 
 # attribute -> reference kind; scalar attributes (last layer wins) vs list attributes (union)
@@ -58,6 +63,23 @@ class Ref:
     @property
     def target(self) -> str:
         """What the name points to: `service` or the top-level section's singular."""
+        return "service" if self.kind in SERVICE_KINDS else self.kind
+
+
+@dataclass(frozen=True, slots=True)
+class PlainRef:
+    """A :class:`Ref` without its node and file, as kept between lints (see
+    :meth:`ProjectModel.plain_refs`); ``index``: its place among the service's
+    effective references."""
+
+    kind: str
+    name: str
+    required: bool
+    service: str
+    index: int
+
+    @property
+    def target(self) -> str:
         return "service" if self.kind in SERVICE_KINDS else self.kind
 
 
@@ -90,19 +112,20 @@ class Definition:
 
 @dataclass(slots=True)
 class ProjectModel:
-    project: Project
+    files: list[ComposeFile]  # the project's files (not the Project: the model is kept in
+    env: dict[str, str]  # the project's memo, and must not refer back to it)
     services: dict[str, list[Definition]] = field(default_factory=dict)
     declared: dict[str, set[str]] = field(default_factory=dict)
     extends_problems: list[ExtendsProblem] = field(default_factory=list)
 
     def is_project_file(self, f: ComposeFile) -> bool:
-        return any(f is g for g in self.project.files)
+        return any(f is g for g in self.files)
 
     _refs: dict[int, dict[str, list[Ref]]] = field(default_factory=dict)
 
     def effective(self, layers: list[Layer]) -> list[Ref]:
         """:func:`effective_refs` with each layer's references computed once."""
-        return effective_refs(layers, self.project.env, self._refs)
+        return effective_refs(layers, self.env, self._refs)
 
     def service_refs(self, name: str) -> list[Ref]:
         """Effective references of a project service (all definitions, merged)."""
@@ -115,50 +138,55 @@ class ProjectModel:
             out[name] = [r for r in self.service_refs(name) if r.kind in EDGE_KINDS]
         return out
 
+    facts: Any = None  # the lint's kept facts (dockwise.compose.incremental.Facts), if any
 
-# ---------------------------------------------------------------------------------------
-# mapping lookups, indexed once per node
+    def plain_refs(self, name: str) -> tuple[PlainRef, ...] | None:
+        """The effective references of a service whose facts are kept between lints (one
+        definition, in this file, without `extends`), without their nodes; None for any
+        other service."""
+        facts = self.facts
+        if facts is None or not facts.has(name) or len(self.services.get(name, ())) != 1:
+            return None
+        got = facts.get(name, "refs")
+        if got is MISSING:
+            got = tuple(PlainRef(r.kind, r.name, r.required, name, i)
+                        for i, r in enumerate(self.service_refs(name)))
+            facts.put(name, "refs", got)
+        return got  # type: ignore[no-any-return]
 
-_INDEX = "_dockwise_index"
+    def plain_edges(self) -> dict[str, list[Ref | PlainRef]]:
+        """:meth:`edges`, with the kept references of services that have them (see
+        :meth:`full`)."""
+        out: dict[str, list[Ref | PlainRef]] = {}
+        for name in self.services:
+            plain = self.plain_refs(name)
+            refs: Sequence[Ref | PlainRef] = (
+                plain if plain is not None else self.service_refs(name))
+            out[name] = [r for r in refs if r.kind in EDGE_KINDS]
+        return out
+
+    def full(self, r: Ref | PlainRef) -> Ref:
+        """The reference with its node and file."""
+        if isinstance(r, Ref):
+            return r
+        return self.service_refs(r.service)[r.index]
 
 
-def index(node: Node | None) -> dict[str, tuple[Node, Node]]:
-    """key -> (key node, value node) of a mapping, merges applied (as :func:`get` sees
-    it), computed once per node and kept on it (nodes are rebuilt with each parse)."""
-    if not isinstance(node, MappingNode):
-        return {}
-    d: dict[str, tuple[Node, Node]] | None = node.__dict__.get(_INDEX)
-    if d is None:
-        d = {}
-        for k, v in mapping_items(node):
-            if isinstance(k, ScalarNode) and k.value not in d:
-                d[k.value] = (k, v)
-        node.__dict__[_INDEX] = d
-    return d
+# mapping lookups: the per-node index of yaml_model (one index per node, shared)
 
-
-def fget(node: Node | None, key: str) -> Node | None:
-    """:func:`get` through :func:`index`."""
-    e = index(node).get(key)
-    return e[1] if e is not None else None
+index = yaml_index
+fget = get
 
 
 # ---------------------------------------------------------------------------------------
 # building the model
 
-_LOCK = threading.Lock()
-_CACHE: list[tuple[Project, ProjectModel]] = []
-
-
 def project_model(project: Project, read: Reader | None = None) -> ProjectModel:
-    """The model of ``project`` (cached for the last project, so rules share it)."""
-    with _LOCK:
-        for p, m in _CACHE:
-            if p is project:
-                return m
-    m = build_model(project, read)
-    with _LOCK:
-        _CACHE[:] = [(project, m)]
+    """The model of ``project``, built once per project (rules share it)."""
+    m = project.memo.get("model")
+    if m is None:
+        m = project.memo["model"] = build_model(project, read)
+    assert isinstance(m, ProjectModel)
     return m
 
 
@@ -170,32 +198,52 @@ def _default_read(path: Path) -> str | None:
 
 
 def build_model(project: Project, read: Reader | None = None) -> ProjectModel:
-    reader = read or _default_read
-    model = ProjectModel(project)
-    loaded: dict[Path, ComposeFile | None] = {}
+    model = ProjectModel(list(project.files), project.env)
+    model.facts = project.memo.get("facts")
+    chains = _Chains(project, model, read or _default_read)
     for f in project.files:
-        if f.path is not None:
-            loaded[f.path.resolve()] = f
+        sec = get(f.root, "services")
+        if not isinstance(sec, MappingNode):
+            continue
+        fid = str(f.path) if f.path is not None else f"<{id(f)}>"
+        for k, v in mapping_items(sec):
+            if not isinstance(k, ScalarNode):
+                continue
+            layers, ok = chains.chain(f, k.value, v, ((fid, k.value),))
+            model.services.setdefault(k.value, []).append(
+                Definition(k.value, f, k, v, layers, ok, get_key(v, "extends")))
+    for section in ("volumes", "networks", "secrets", "configs", "models"):
+        model.declared[section] = project.names(section)
+    return model
 
-    def load_file(path: Path) -> ComposeFile | None:
+
+class _Chains:
+    """`extends` chains of the services of one project (files read once)."""
+
+    def __init__(self, project: Project, model: ProjectModel, reader: Reader) -> None:
+        self.model = model
+        self.reader = reader
+        self.loaded: dict[Path, ComposeFile | None] = {
+            f.path.resolve(): f for f in project.files if f.path is not None}
+        self.seen_problems: set[int] = set()
+
+    def load_file(self, path: Path) -> ComposeFile | None:
         p = path.resolve()
-        if p not in loaded:
-            t = reader(p)
+        if p not in self.loaded:
+            t = self.reader(p)
             if t is None:
-                loaded[p] = None
+                self.loaded[p] = None
             else:
                 doc = load(t)
-                loaded[p] = ComposeFile(p, t, doc) if doc.error is None else None
-        return loaded[p]
+                self.loaded[p] = ComposeFile(p, t, doc) if doc.error is None else None
+        return self.loaded[p]
 
-    seen_problems: set[int] = set()
+    def problem(self, pr: ExtendsProblem) -> None:
+        if id(pr.node) not in self.seen_problems:
+            self.seen_problems.add(id(pr.node))
+            self.model.extends_problems.append(pr)
 
-    def problem(pr: ExtendsProblem) -> None:
-        if id(pr.node) not in seen_problems:
-            seen_problems.add(id(pr.node))
-            model.extends_problems.append(pr)
-
-    def chain(f: ComposeFile, name: str, node: Node,
+    def chain(self, f: ComposeFile, name: str, node: Node,
               stack: tuple[tuple[str, str], ...]) -> tuple[list[Layer], bool]:
         own = Layer(f, node)
         ext = fget(node, "extends")
@@ -211,15 +259,15 @@ def build_model(project: Project, read: Reader | None = None) -> ProjectModel:
             fname = text_of(file_node, f.text)
             if not fname or "$" in fname:
                 return [own], False
-            loaded_target = load_file(f.directory / fname)
+            loaded_target = self.load_file(f.directory / fname)
             if loaded_target is None:
-                problem(ExtendsProblem(f, file_node, f"cannot read `{fname}`", "unreadable"))
+                self.problem(ExtendsProblem(f, file_node, f"cannot read `{fname}`", "unreadable"))
                 return [own], False
             target = loaded_target
         base = _own_service(target, base_name)
         if base is None:
             where = "this file" if target is f else f"`{text_of(file_node, f.text)}`"
-            problem(ExtendsProblem(
+            self.problem(ExtendsProblem(
                 f, name_node, f"service `{name}` extends `{base_name}`, which is not a service "
                 f"of {where}", "undefined"))
             return [own], False
@@ -228,25 +276,10 @@ def build_model(project: Project, read: Reader | None = None) -> ProjectModel:
             cyc = [n for _, n in stack[stack.index(ident):]]
             cyc = [cyc[-1], *cyc[:-1]]
             path = " -> ".join([*cyc, cyc[0]])
-            problem(ExtendsProblem(f, name_node, f"circular `extends`: {path}", "cycle"))
+            self.problem(ExtendsProblem(f, name_node, f"circular `extends`: {path}", "cycle"))
             return [own], False
-        base_layers, ok = chain(target, base_name, base, (*stack, ident))
+        base_layers, ok = self.chain(target, base_name, base, (*stack, ident))
         return [*base_layers, own], ok
-
-    for f in project.files:
-        sec = get(f.root, "services")
-        if not isinstance(sec, MappingNode):
-            continue
-        fid = str(f.path) if f.path is not None else f"<{id(f)}>"
-        for k, v in mapping_items(sec):
-            if not isinstance(k, ScalarNode):
-                continue
-            layers, ok = chain(f, k.value, v, ((fid, k.value),))
-            model.services.setdefault(k.value, []).append(
-                Definition(k.value, f, k, v, layers, ok, get_key(v, "extends")))
-    for section in ("volumes", "networks", "secrets", "configs", "models"):
-        model.declared[section] = project.names(section)
-    return model
 
 
 def _extends_target(ext: Node, text: str) -> tuple[str | None, Node | None, Node | None]:
@@ -314,6 +347,7 @@ def layer_refs(layer: Layer, env: dict[str, str]) -> dict[str, list[Ref]]:
     """References of one service layer, per attribute (`build.secrets` etc. dotted)."""
     f, node, text = layer.file, layer.node, layer.file.text
     out: dict[str, list[Ref]] = {}
+    attrs = values(node)
 
     def add(attr: str, kind: str, raw: str | None, n: Node, required: bool = True,
             short_volume: bool = False, source_span: tuple[int, int] | None = None) -> None:
@@ -322,7 +356,7 @@ def layer_refs(layer: Layer, env: dict[str, str]) -> dict[str, list[Ref]]:
             out.setdefault(attr, []).append(
                 Ref(kind, name, n, f, required, short_volume, source_span))
 
-    dep = fget(node, "depends_on")
+    dep = attrs.get("depends_on")
     if isinstance(dep, SequenceNode):
         for item in dep.value:
             add("depends_on", "depends_on", text_of(item, text), item)
@@ -332,21 +366,23 @@ def layer_refs(layer: Layer, env: dict[str, str]) -> dict[str, list[Ref]]:
                 req = get(v, "required")
                 required = not (isinstance(req, ScalarNode) and text_of(req, text) == "false")
                 add("depends_on", "depends_on", k.value, k, required=required)
-    for item in _seq(fget(node, "links")):
+    for item in _seq(attrs.get("links")) if "links" in attrs else ():
         s = text_of(item, text)
         if s:
             add("links", "links", s.split(":", 1)[0], item)
-    for item in _seq(fget(node, "volumes_from")):
+    for item in _seq(attrs.get("volumes_from")) if "volumes_from" in attrs else ():
         s = text_of(item, text)
         if s and not s.startswith("container:"):
             name = s[len("service:"):] if s.startswith("service:") else s
             add("volumes_from", "volumes_from", name.split(":", 1)[0], item)
     for attr in NAMESPACE_ATTRS:
-        val = fget(node, attr)
+        if attr not in attrs:
+            continue
+        val = attrs.get(attr)
         target = _service_prefixed(text_of(val, text))
         if target is not None and val is not None:
             add(attr, attr, target, val)
-    build = fget(node, "build")
+    build = attrs.get("build")
     if isinstance(build, MappingNode):
         ac = get(build, "additional_contexts")
         if isinstance(ac, MappingNode):
@@ -363,7 +399,8 @@ def layer_refs(layer: Layer, env: dict[str, str]) -> dict[str, list[Ref]]:
         for name, n in _names(get(build, "secrets"), text):
             add("build.secrets", "build secret", name, n)
     # named volumes
-    for m in volumes(Service("", ScalarNode("tag:yaml.org,2002:str", ""), node), text):
+    mounts = volumes(Service("", _NO_KEY, node)) if "volumes" in attrs else []
+    for m in mounts:
         if m.type != "volume" or not m.source or m.source.startswith("\\"):
             continue  # (a Windows named pipe `\\.\pipe\x` is a bind)
         if not m.short and get(m.node, "type") is None:
@@ -373,16 +410,19 @@ def layer_refs(layer: Layer, env: dict[str, str]) -> dict[str, list[Ref]]:
             span = _exact_prefix(m.node, m.source, text)
         where = m.node if m.short else (get(m.node, "source") or m.node)
         add("volumes", "volume", m.source, where, short_volume=m.short, source_span=span)
-    nets = fget(node, "networks")
-    for name, n in _names(nets, text, key=None):
-        if name != "default":
-            add("networks", "network", name, n)
-    for name, n in _names(fget(node, "secrets"), text):
-        add("secrets", "secret", name, n)
-    for name, n in _names(fget(node, "configs"), text):
-        add("configs", "config", name, n)
-    for name, n in _names(fget(node, "models"), text, key=None):
-        add("models", "model", name, n)
+    if "networks" in attrs:
+        for name, n in _names(attrs["networks"], text, key=None):
+            if name != "default":
+                add("networks", "network", name, n)
+    if "secrets" in attrs:
+        for name, n in _names(attrs["secrets"], text):
+            add("secrets", "secret", name, n)
+    if "configs" in attrs:
+        for name, n in _names(attrs["configs"], text):
+            add("configs", "config", name, n)
+    if "models" in attrs:
+        for name, n in _names(attrs["models"], text, key=None):
+            add("models", "model", name, n)
     return out
 
 
@@ -420,7 +460,8 @@ def effective_refs(layers: list[Layer], env: dict[str, str],
             if got is None:
                 got = cache[id(layer.node)] = layer_refs(layer, env)
             refs = got
-
+        if not refs and not acc:
+            continue
         for attr in {*refs, *acc}:
             n = _attr_node(layer.node, attr)
             if n is None:
@@ -443,13 +484,13 @@ def effective_refs(layers: list[Layer], env: dict[str, str],
 @dataclass(frozen=True, slots=True)
 class Cycle:
     services: tuple[str, ...]  # a -> b -> … (the first one is not repeated)
-    edges: tuple[Ref, ...]  # edges[i] goes from services[i] to services[i + 1]
+    edges: tuple[Ref | PlainRef, ...]  # edges[i] goes from services[i] to services[i + 1]
 
     def describe(self) -> str:
         return " -> ".join((*self.services, self.services[0]))
 
 
-def find_cycles(edges: dict[str, list[Ref]]) -> list[Cycle]:
+def find_cycles(edges: Mapping[str, Sequence[Ref | PlainRef]]) -> list[Cycle]:
     """One cycle per strongly connected component that has one (Tarjan, iterative)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
@@ -500,9 +541,10 @@ def find_cycles(edges: dict[str, list[Ref]]) -> list[Cycle]:
     return cycles
 
 
-def _cycle_in(start: str, members: set[str], edges: dict[str, list[Ref]]) -> Cycle:
+def _cycle_in(start: str, members: set[str],
+              edges: Mapping[str, Sequence[Ref | PlainRef]]) -> Cycle:
     """A shortest cycle through ``start`` inside one component (breadth-first)."""
-    prev: dict[str, tuple[str, Ref]] = {}
+    prev: dict[str, tuple[str, Ref | PlainRef]] = {}
     queue = [start]
     seen = {start}
     while queue:
@@ -658,26 +700,32 @@ class Attr:
     value: Node
 
 
+_PATHS: dict[str, tuple[tuple[str, ...], str]] = {}  # dotted path -> (parents, last key)
+
+
 def attr_in_layers(layers: list[Layer], path: str) -> Attr | None:
     """The effective setting of ``path`` (`build.dockerfile`) over ``layers``: the last layer
     that sets it, or None (also when a later layer `!reset`s it)."""
+    split = _PATHS.get(path)
+    if split is None:
+        *parents, last = path.split(".")
+        split = _PATHS[path] = (tuple(parents), last)
+    parents_, last_ = split
     found: Attr | None = None
-    parts = path.split(".")
     for layer in layers:
         parent: Node | None = layer.node
         reset = False
-        for part in parts[:-1]:
-            parent = fget(parent, part)
+        for part in parents_:
+            parent = get(parent, part)
             if parent is not None and parent.tag == "!reset":
                 reset = True
         if reset:
             found = None
             continue
-        entry = index(parent).get(parts[-1])
-        if entry is None:
+        value = get(parent, last_)
+        if value is None:
             continue
-        key, value = entry
-        found = None if value.tag == "!reset" else Attr(layer.file, key, value)
+        found = None if value.tag == "!reset" else Attr(layer.file, key_nodes(parent)[last_], value)
     return found
 
 

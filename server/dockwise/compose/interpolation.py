@@ -55,10 +55,22 @@ class Parsed:
         return sorted(out, key=lambda r: r.lo)
 
 
+_PARSED: dict[str, Parsed] = {}
+
+
 def parse(text: str) -> Parsed:
-    problems: list[Problem] = []
-    parts, _ = _parse(text, 0, problems, closing=False)
-    return Parsed(parts, problems)
+    """The template ``text`` parsed (memoised: the same text gives the same, shared
+    result — callers must not modify it)."""
+    hit = _PARSED.get(text)
+    if hit is None:
+        problems: list[Problem] = []
+        parts, _ = _parse(text, 0, problems, closing=False)
+        hit = Parsed(parts, problems)
+        if len(text) <= 2000:
+            if len(_PARSED) > 20_000:
+                _PARSED.clear()
+            _PARSED[text] = hit
+    return hit
 
 
 def _parse(text: str, i: int, problems: list[Problem], closing: bool) -> tuple[list[Part], int]:
@@ -175,32 +187,34 @@ def substitute(text: str, env: Mapping[str, str], parsed: Parsed | None = None) 
     p = parsed or parse(text)
     missing: list[Ref] = []
     required: list[Ref] = []
+    return Substituted(_render(p.parts, env, missing, required), missing, required)
 
-    def render(parts: list[Part]) -> str:
-        out: list[str] = []
-        for part in parts:
-            if isinstance(part, Literal):
-                out.append(part.text)
-                continue
-            val = env.get(part.name)
-            is_set = part.name in env
-            op = part.op
-            if op == ":-":
-                out.append(val if val else render(part.word))
-            elif op == "-":
-                out.append(val if is_set and val is not None else render(part.word))
-            elif op == ":+":
-                out.append(render(part.word) if val else "")
-            elif op == "+":
-                out.append(render(part.word) if is_set else "")
-            elif op in (":?", "?"):
-                if (op == ":?" and not val) or (op == "?" and not is_set):
-                    required.append(part)
-                out.append(val or "")
-            else:
-                if not is_set:
-                    missing.append(part)
-                out.append(val or "")
-        return "".join(out)
 
-    return Substituted(render(p.parts), missing, required)
+def _render(parts: list[Part], env: Mapping[str, str], missing: list[Ref],
+            required: list[Ref]) -> str:
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, Literal):
+            out.append(part.text)
+            continue
+        val = env.get(part.name)
+        is_set = part.name in env
+        op = part.op
+        if op == ":-":
+            out.append(val if val else _render(part.word, env, missing, required))
+        elif op == "-":
+            out.append(val if is_set and val is not None
+                       else _render(part.word, env, missing, required))
+        elif op == ":+":
+            out.append(_render(part.word, env, missing, required) if val else "")
+        elif op == "+":
+            out.append(_render(part.word, env, missing, required) if is_set else "")
+        elif op in (":?", "?"):
+            if (op == ":?" and not val) or (op == "?" and not is_set):
+                required.append(part)
+            out.append(val or "")
+        else:
+            if not is_set:
+                missing.append(part)
+            out.append(val or "")
+    return "".join(out)

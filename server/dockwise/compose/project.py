@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dockwise.compose.yaml_model import (
     MappingNode,
@@ -54,6 +55,9 @@ class Project:
     in_file_list: bool = True  # False: the linted file is checked on its own
     missing: list[str] = field(default_factory=list)  # listed files that could not be read
     resolved: bool = True  # False when the project could not be resolved
+    # what checks derive from the project (service layers, builds, the reference model),
+    # computed once per project; nothing in it refers back to the project
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def sections(self, name: str) -> dict[str, list[tuple[ComposeFile, Node, Node]]]:
         """Entries of a top-level section (services, volumes, …) across the project:

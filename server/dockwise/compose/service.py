@@ -1,20 +1,29 @@
 """Normalised, range-keeping views of service attributes that have a short and a long
 syntax (ports, volumes, depends_on, environment, healthcheck test). Rules read these
-instead of re-parsing the YAML."""
+instead of re-parsing the YAML.
+
+Each view is computed once per service node and kept on it (nodes are never modified
+and every parse builds new ones), so the rules of one lint share it: the lists returned
+are shared and must not be modified."""
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from dockwise.compose.yaml_model import (
+    IMPLICIT,
     MappingNode,
     Node,
     ScalarNode,
     SequenceNode,
     get,
     mapping_items,
+    resolve_plain,
     scalar_value,
+    values,
 )
 
 
@@ -23,9 +32,21 @@ class Service:
     name: str
     key: ScalarNode
     node: Node  # usually a MappingNode
+    _values: dict[str, Node] | None = field(default=None, init=False, repr=False, compare=False)
 
     def get(self, key: str) -> Node | None:
-        return get(self.node, key)
+        v = self._values
+        if v is None:
+            v = self._values = values(self.node)
+        return v.get(key)
+
+    @property
+    def keys(self) -> dict[str, Node]:
+        """The service's attributes (merges applied): name -> value node (read-only)."""
+        v = self._values
+        if v is None:
+            v = self._values = values(self.node)
+        return v
 
 
 def services(root: Node | None) -> list[Service]:
@@ -35,16 +56,22 @@ def services(root: Node | None) -> list[Service]:
     return [Service(k.value, k, v) for k, v in mapping_items(sec) if isinstance(k, ScalarNode)]
 
 
-def text_of(node: Node | None, text: str) -> str | None:
+def text_of(node: Node | None, text: str = "") -> str | None:
     """A scalar's value as a string (None for non-scalars and null)."""
-    if not isinstance(node, ScalarNode):
+    if node.__class__ is not ScalarNode:
         return None
-    v = scalar_value(node, text)
+    raw: str = node.value
+    if node.tag == IMPLICIT:
+        if node.style:
+            return raw
+        v = resolve_plain(raw)
+    else:
+        v = scalar_value(node)
     if v is None:
         return None
-    if isinstance(v, bool):
+    if v is True or v is False:
         return "true" if v else "false"
-    return node.value if isinstance(v, (int, float)) else str(v)
+    return raw if isinstance(v, (int, float)) else str(v)
 
 
 # -- ports ---------------------------------------------------------------------------------
@@ -63,27 +90,37 @@ class Port:
     protocol: str  # tcp / udp / sctp
 
 
-def ports(svc: Service, text: str) -> list[Port]:
-    seq = svc.get("ports")
+def ports(svc: Service, text: str = "") -> list[Port]:
+    node: Any = svc.node  # (the view is kept on the node)
+    try:
+        out: list[Port] = node._dw_ports
+    except AttributeError:
+        out = node._dw_ports = _ports(node)
+    return out
+
+
+def _ports(node: Node) -> list[Port]:
+    seq = get(node, "ports")
     out: list[Port] = []
     if not isinstance(seq, SequenceNode):
         return out
     for item in seq.value:
         if isinstance(item, ScalarNode):
-            s = text_of(item, text) or ""
+            s = text_of(item) or ""
             p = parse_port(s)
             if p is not None:
                 ip, pub, tgt, proto = p
                 out.append(Port(item, ip, pub, tgt, proto))
         elif isinstance(item, MappingNode):
-            tgt = text_of(get(item, "target"), text) or ""
-            pub = text_of(get(item, "published"), text)
-            ip = text_of(get(item, "host_ip"), text)
-            proto = (text_of(get(item, "protocol"), text) or "tcp").lower()
+            tgt = text_of(get(item, "target")) or ""
+            pub = text_of(get(item, "published"))
+            ip = text_of(get(item, "host_ip"))
+            proto = (text_of(get(item, "protocol")) or "tcp").lower()
             out.append(Port(item, ip, pub or None, tgt, proto))
     return out
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_port(s: str) -> tuple[str | None, str | None, str, str] | None:
     """`[ip:][host:]container[/proto]` -> (ip, published, target, protocol)."""
     s = s.strip()
@@ -126,14 +163,23 @@ def is_path_like(src: str) -> bool:
     return src.startswith((".", "/", "~", "$")) or src[1:3] == ":\\" or src[1:3] == ":/"
 
 
-def volumes(svc: Service, text: str) -> list[Mount]:
-    seq = svc.get("volumes")
+def volumes(svc: Service, text: str = "") -> list[Mount]:
+    node: Any = svc.node  # (the view is kept on the node)
+    try:
+        out: list[Mount] = node._dw_volumes
+    except AttributeError:
+        out = node._dw_volumes = _volumes(node)
+    return out
+
+
+def _volumes(node: Node) -> list[Mount]:
+    seq = get(node, "volumes")
     out: list[Mount] = []
     if not isinstance(seq, SequenceNode):
         return out
     for item in seq.value:
         if isinstance(item, ScalarNode):
-            s = text_of(item, text) or ""
+            s = text_of(item) or ""
             parts = split_volume(s)
             if len(parts) == 1:
                 out.append(Mount(item, "volume", None, parts[0], False, True))
@@ -144,11 +190,11 @@ def volumes(svc: Service, text: str) -> list[Mount]:
             kind = "bind" if is_path_like(src) else "volume"
             out.append(Mount(item, kind, src, tgt, ro, True))
         elif isinstance(item, MappingNode):
-            kind = (text_of(get(item, "type"), text) or "volume").lower()
-            lsrc = text_of(get(item, "source"), text)
-            ltgt = text_of(get(item, "target"), text)
+            kind = (text_of(get(item, "type")) or "volume").lower()
+            lsrc = text_of(get(item, "source"))
+            ltgt = text_of(get(item, "target"))
             ro_node = get(item, "read_only")
-            ro = isinstance(ro_node, ScalarNode) and scalar_value(ro_node, text) is True
+            ro = isinstance(ro_node, ScalarNode) and scalar_value(ro_node) is True
             out.append(Mount(item, kind, lsrc, ltgt, ro, False))
     return out
 
@@ -163,21 +209,30 @@ class Dependency:
     short: bool
 
 
-def depends_on(svc: Service, text: str) -> list[Dependency]:
-    dep = svc.get("depends_on")
+def depends_on(svc: Service, text: str = "") -> list[Dependency]:
+    node: Any = svc.node  # (the view is kept on the node)
+    try:
+        out: list[Dependency] = node._dw_depends_on
+    except AttributeError:
+        out = node._dw_depends_on = _depends_on(node)
+    return out
+
+
+def _depends_on(node: Node) -> list[Dependency]:
+    dep = get(node, "depends_on")
     out: list[Dependency] = []
     if isinstance(dep, SequenceNode):
         for item in dep.value:
-            name = text_of(item, text)
+            name = text_of(item)
             if name:
                 out.append(Dependency(name, item, "service_started", True, True))
     elif isinstance(dep, MappingNode):
         for k, v in mapping_items(dep):
             if not isinstance(k, ScalarNode):
                 continue
-            cond = text_of(get(v, "condition"), text) or "service_started"
+            cond = text_of(get(v, "condition")) or "service_started"
             req_node = get(v, "required")
-            required = not (isinstance(req_node, ScalarNode) and scalar_value(req_node, text) is False)
+            required = not (isinstance(req_node, ScalarNode) and scalar_value(req_node) is False)
             out.append(Dependency(k.value, k, cond, required, False))
     return out
 
@@ -191,12 +246,21 @@ class EnvVar:
     value_node: Node | None
 
 
-def environment(svc: Service, text: str) -> list[EnvVar]:
-    env = svc.get("environment")
+def environment(svc: Service, text: str = "") -> list[EnvVar]:
+    node: Any = svc.node  # (the view is kept on the node)
+    try:
+        out: list[EnvVar] = node._dw_environment
+    except AttributeError:
+        out = node._dw_environment = _environment(node)
+    return out
+
+
+def _environment(node: Node) -> list[EnvVar]:
+    env = get(node, "environment")
     out: list[EnvVar] = []
     if isinstance(env, SequenceNode):
         for item in env.value:
-            s = text_of(item, text)
+            s = text_of(item)
             if s is None:
                 continue
             name, sep, val = s.partition("=")
@@ -204,7 +268,7 @@ def environment(svc: Service, text: str) -> list[EnvVar]:
     elif isinstance(env, MappingNode):
         for k, v in mapping_items(env):
             if isinstance(k, ScalarNode):
-                out.append(EnvVar(k.value, text_of(v, text), k, v))
+                out.append(EnvVar(k.value, text_of(v), k, v))
     return out
 
 

@@ -8,6 +8,7 @@ to load; converting to Python values goes through :func:`to_python`, which has a
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
@@ -39,14 +40,65 @@ class YamlProblem:
 
 
 @dataclass(slots=True)
+class Unit:
+    """A top-level entry (`x-common: …`, `networks: …`) or one service (`web: …`): the
+    text ``[lo, hi)`` it is written in, and the other units whose text its aliases read
+    (directly or through those units' own aliases). What a check derives from a unit's
+    value alone can be keyed by those texts (see :func:`unit_texts`)."""
+
+    key: ScalarNode
+    value: Node
+    lo: int
+    hi: int
+    service: bool  # an entry of the top-level `services` mapping
+    deps: set[int] = field(default_factory=set)  # indexes (in Structure.units) it reads
+    closed: bool = True  # False: an alias reads a node outside every unit
+
+
+@dataclass(slots=True)
+class Structure:
+    """What one pass over the written nodes finds: each node once (a node reached again
+    through an alias is not walked again)."""
+
+    duplicates: list[tuple[Node, Node]]  # (duplicate key, first key), by position
+    tagged: list[Node]  # nodes written with an explicit tag (`!reset`, `!!str`, `!foo`)
+    dollar: list[tuple[ScalarNode, bool]]  # scalars whose value has a `$`: (node, is a key)
+    # the units of a usual Compose layout (a block or flow root mapping without merge
+    # keys, `services` a mapping without merge keys), in document order; empty otherwise
+    units: list[Unit] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class YamlDocument:
     text: str
-    index: LineIndex
+    _index: LineIndex | None  # (built on first use of `index`)
     root: Node | None  # None when empty or unparsable
     error: YamlProblem | None = None
-    duplicates: list[tuple[Node, Node]] = field(default_factory=list)  # (duplicate, first)
     multiple_documents: bool = False
     facts: dict[str, object] = field(default_factory=dict)  # derived facts, computed once
+    _structure: Structure | None = None
+
+    @property
+    def index(self) -> LineIndex:
+        """Offsets <-> lines of the text (built when first needed: a lint without
+        suppression comments and findings to place needs none)."""
+        idx = self._index
+        if idx is None:
+            idx = self._index = LineIndex(self.text)
+        return idx
+
+    @property
+    def structure(self) -> Structure:
+        """Duplicates, tagged nodes and `$` scalars, found in one walk (computed once)."""
+        st = self._structure
+        if st is None:
+            st = self._structure = walk(self.root)
+        return st
+
+    @property
+    def duplicates(self) -> list[tuple[Node, Node]]:
+        """Keys written twice in one mapping: (duplicate, first)."""
+        return self.structure.duplicates
 
 
 def is_plain(node: ScalarNode) -> bool:
@@ -78,7 +130,7 @@ class _Loader(CParser, _ImplicitResolver):
 
 def load(text: str) -> YamlDocument:
     """Compose the YAML text into nodes. Never raises."""
-    index = LineIndex(text)
+    index = None
     try:
         loader = _Loader(text)
         docs: list[Node | None] = []
@@ -99,10 +151,7 @@ def load(text: str) -> YamlDocument:
         return YamlDocument(text, index, None, YamlProblem(f"invalid YAML: {e}", Span(0, 0)))
     docs = [d for d in docs if d is not None]
     root = docs[0] if docs else None
-    doc = YamlDocument(text, index, root, multiple_documents=len(docs) > 1)
-    if root is not None:
-        doc.duplicates = find_duplicates(root)
-    return doc
+    return YamlDocument(text, index, root, multiple_documents=len(docs) > 1)
 
 
 def explicit_tag(node: Node, text: str = "") -> str | None:
@@ -165,6 +214,10 @@ def _go_parse_int(s: str) -> int | None:
     return v
 
 
+_MISSING = object()
+_NUMBERS: dict[str, Any] = {}  # resolve_plain of texts that may be numbers (a pure function)
+
+
 def resolve_plain(text: str) -> Any:
     """The value of a plain (unquoted, untagged) scalar as Compose v2 reads it."""
     if text in _NULLS:
@@ -173,27 +226,37 @@ def resolve_plain(text: str) -> Any:
         return True
     if text in _FALSE:
         return False
-    c = text[0]
-    if c in "-+.0123456789":
-        if text in _INF:
-            return math.inf
-        if text in _NINF:
-            return -math.inf
-        if text in _NAN:
-            return math.nan
-        plain = text.replace("_", "")
-        iv = _go_parse_int(plain)
-        if iv is not None:
-            return iv
-        if _FLOAT.match(plain):
-            try:
-                f = float(plain)
-            except ValueError:
-                f = math.nan
-            if math.isfinite(f):  # go-yaml keeps out-of-range numbers (`123e4567`) as text
-                return f
-        if _TIMESTAMP.match(text):
-            return Timestamp(text)
+    if text[0] not in "-+.0123456789":
+        return text
+    v = _NUMBERS.get(text, _MISSING)
+    if v is _MISSING:
+        v = _resolve_number(text)
+        if len(_NUMBERS) > 50_000:
+            _NUMBERS.clear()
+        _NUMBERS[text] = v
+    return v
+
+
+def _resolve_number(text: str) -> Any:
+    if text in _INF:
+        return math.inf
+    if text in _NINF:
+        return -math.inf
+    if text in _NAN:
+        return math.nan
+    plain = text.replace("_", "")
+    iv = _go_parse_int(plain)
+    if iv is not None:
+        return iv
+    if _FLOAT.match(plain):
+        try:
+            f = float(plain)
+        except ValueError:
+            f = math.nan
+        if math.isfinite(f):  # go-yaml keeps out-of-range numbers (`123e4567`) as text
+            return f
+    if _TIMESTAMP.match(text):
+        return Timestamp(text)
     return text
 
 
@@ -221,95 +284,350 @@ def scalar_value(node: ScalarNode, text: str = "") -> Any:
 # ---------------------------------------------------------------------------------------
 # mappings
 
+# Per mapping node, kept on it (nodes are never modified, and every parse builds new
+# ones): `_dw_items` (see mapping_items), `_dw_keys` (key -> key node) and `_dw_values`
+# (key -> value node), merges applied and the first of a duplicated key winning;
+# `_dw_index` (key -> both) only for the callers that ask for it. (Nodes are read
+# through an `Any` alias: PyYAML's node classes do not declare these attributes.)
+
 def mapping_items(node: MappingNode) -> list[tuple[Node, Node]]:
     """Key/value pairs of a mapping with `<<` merges applied (own keys win, earlier merges
     win over later ones), as go-yaml does. Merge keys themselves are dropped. Computed
-    once per node (nodes are never mutated; every parse builds new ones)."""
-    cached: list[tuple[Node, Node]] | None = node.__dict__.get("_dw_items")
-    if cached is None:
-        cached = node.__dict__["_dw_items"] = _mapping_items(node)
-    return cached
+    once per node."""
+    n: Any = node
+    try:
+        items: list[tuple[Node, Node]] = n._dw_items
+    except AttributeError:
+        _build_lookups(n)
+        items = n._dw_items
+    return items
 
 
-def _index(node: MappingNode) -> dict[str, tuple[Node, Node]]:
-    idx: dict[str, tuple[Node, Node]] | None = node.__dict__.get("_dw_index")
-    if idx is None:
-        idx = {}
-        for k, v in mapping_items(node):
-            if isinstance(k, ScalarNode) and k.value not in idx:
-                idx[k.value] = (k, v)
-        node.__dict__["_dw_index"] = idx
-    return idx
+def _is_merge_key(k: Node) -> bool:
+    return (k.tag == IMPLICIT and k.value == "<<" and not getattr(k, "style", None)) \
+        or k.tag == MERGE_TAG
 
 
-def _mapping_items(node: MappingNode) -> list[tuple[Node, Node]]:
-    own: list[tuple[Node, Node]] = []
-    merged: list[tuple[Node, Node]] = []
+_NO_INDEX: dict[str, tuple[Node, Node]] = {}
+_NO_VALUES: dict[str, Node] = {}
+
+
+def _build_lookups(node: Any) -> None:
+    """`_dw_items`, `_dw_keys` and `_dw_values` of a mapping, in one pass over its own
+    pairs (and over the pairs of the mappings it merges)."""
+    keys: dict[str, Node] = {}
+    values: dict[str, Node] = {}
+    items: list[tuple[Node, Node]] = []
+    merges: list[Node] = []
     for k, v in node.value:
-        if (k.tag == IMPLICIT and k.value == "<<" and not k.style) or k.tag == MERGE_TAG:
-            sources = v.value if isinstance(v, SequenceNode) else [v]
-            for src in sources:
-                if isinstance(src, MappingNode):
-                    merged.extend(mapping_items(src))
-        else:
-            own.append((k, v))
-    if not merged:
-        return own
-    seen = {k.value for k, _ in own if isinstance(k, ScalarNode)}
-    out = list(own)
-    for k, v in merged:
-        key = k.value if isinstance(k, ScalarNode) else None
-        if key is not None and key in seen:
+        if k.__class__ is ScalarNode:
+            kv = k.value
+            if (kv == "<<" and k.tag == IMPLICIT and not k.style) or k.tag == MERGE_TAG:
+                merges.append(v)
+                continue
+            if kv not in keys:
+                keys[kv] = k
+                values[kv] = v
+        elif k.tag == MERGE_TAG:
+            merges.append(v)
             continue
-        if key is not None:
-            seen.add(key)
-        out.append((k, v))
-    return out
+        items.append((k, v))
+    for v in merges:
+        for src in (v.value if v.__class__ is SequenceNode else (v,)):
+            if src.__class__ is not MappingNode:
+                continue
+            for k, mv in mapping_items(src):
+                if k.__class__ is ScalarNode:
+                    if k.value in keys:
+                        continue
+                    keys[k.value] = k
+                    values[k.value] = mv
+                items.append((k, mv))
+    node._dw_items = items
+    node._dw_keys = keys
+    node._dw_values = values
+
+
+def index(node: Node | None) -> dict[str, tuple[Node, Node]]:
+    """key -> (key node, value node) of a mapping, merges applied (the first of a
+    duplicated key), computed once per node and kept on it; empty for anything else.
+    Read-only: the dict is shared."""
+    if node.__class__ is not MappingNode:
+        return _NO_INDEX
+    n: Any = node
+    try:
+        idx: dict[str, tuple[Node, Node]] = n._dw_index
+    except AttributeError:
+        vals = values(node)
+        keys: dict[str, Node] = n._dw_keys
+        idx = n._dw_index = {name: (k, vals[name]) for name, k in keys.items()}
+    return idx
 
 
 def get(node: Node | None, key: str) -> Node | None:
     """Value node of ``key`` in a mapping node (merges applied), else None."""
-    if not isinstance(node, MappingNode):
+    if node.__class__ is not MappingNode:
         return None
-    hit = _index(node).get(key)
-    return hit[1] if hit is not None else None
+    n: Any = node
+    try:
+        vals: dict[str, Node] = n._dw_values
+    except AttributeError:
+        _build_lookups(n)
+        vals = n._dw_values
+    return vals.get(key)
+
+
+def values(node: Node | None) -> dict[str, Node]:
+    """key -> value node of a mapping (merges applied, as :func:`get` reads it); empty
+    for anything else. Read-only: the dict is shared."""
+    if node.__class__ is not MappingNode:
+        return _NO_VALUES
+    n: Any = node
+    try:
+        vals: dict[str, Node] = n._dw_values
+    except AttributeError:
+        _build_lookups(n)
+        vals = n._dw_values
+    return vals
+
+
+def key_nodes(node: Node | None) -> dict[str, Node]:
+    """key -> key node of a mapping (merges applied); empty for anything else.
+    Read-only: the dict is shared."""
+    if node.__class__ is not MappingNode:
+        return _NO_VALUES
+    n: Any = node
+    try:
+        keys: dict[str, Node] = n._dw_keys
+    except AttributeError:
+        _build_lookups(n)
+        keys = n._dw_keys
+    return keys
 
 
 def get_key(node: Node | None, key: str) -> Node | None:
     """Key node of ``key`` in a mapping node (own keys first, then merged)."""
-    if not isinstance(node, MappingNode):
-        return None
-    hit = _index(node).get(key)
-    return hit[0] if hit is not None else None
+    return key_nodes(node).get(key)
+
+
+def walk(root: Node | None) -> Structure:
+    """One pass over the written nodes: duplicate keys, explicitly tagged nodes, scalars
+    with a `$`, and the units of the document with what their aliases read.
+
+    A node is walked from the unit whose text holds it (by position); a node an alias
+    reaches outside the unit is recorded as a dependency, not walked again."""
+    dups: list[tuple[Node, Node]] = []
+    tagged: list[Node] = []
+    dollar: list[tuple[ScalarNode, bool]] = []
+    units: list[Unit] = []
+    out = Structure(dups, tagged, dollar, units)
+    if root is None:
+        return out
+    as_value: set[int] = set()  # aliased nodes used as a value (a key may be aliased)
+    outside: list[tuple[int, Node]] = []  # (unit, node its alias reads outside it)
+    S, M = ScalarNode, MappingNode
+
+    def dup_check(n: Node) -> None:
+        first: dict[str, Node] = {}
+        for k, _ in n.value:
+            if k.__class__ is S and not _is_merge_key(k):
+                kv = k.value
+                if kv in first:
+                    dups.append((k, first[kv]))
+                else:
+                    first[kv] = k
+
+    def scalar(n: Node, is_key: bool) -> None:
+        if n.tag != IMPLICIT:
+            tagged.append(n)
+        if "$" in n.value:
+            dollar.append((n, is_key))  # type: ignore[arg-type]
+
+    def subtree(top: Node, lo: int, u: int) -> None:
+        """``top`` and every node written below it. A child written at or after the end
+        of its previous written sibling is written there; any other child is an alias
+        (its target is written before it): recorded when its target is outside the unit
+        (before ``lo``), not walked again."""
+        if top.__class__ is S:
+            scalar(top, False)
+            return
+        stack = [top]
+        pop, push = stack.pop, stack.append
+        while stack:
+            n = pop()
+            if n.tag != IMPLICIT:
+                tagged.append(n)
+            prev = n.start_mark.index
+            if n.__class__ is M:
+                keys: dict[str, Node] = {}
+                for k, v in n.value:
+                    if k.__class__ is S:
+                        kv = k.value
+                        kt = k.tag
+                        if (kv == "<<" and kt == IMPLICIT and not k.style) or kt == MERGE_TAG:
+                            pass
+                        elif kv in keys:
+                            dups.append((k, keys[kv]))
+                        else:
+                            keys[kv] = k
+                        ks = k.start_mark.index
+                        if ks >= prev:  # (a scalar key cannot be the mapping itself)
+                            prev = k.end_mark.index
+                            if kt != IMPLICIT:
+                                tagged.append(k)
+                            if "$" in kv:
+                                dollar.append((k, True))
+                        elif ks < lo:
+                            outside.append((u, k))
+                    else:
+                        ks = k.start_mark.index
+                        if ks >= prev and k is not n:
+                            prev = k.end_mark.index
+                            push(k)
+                        elif ks < lo:
+                            outside.append((u, k))
+                    vs = v.start_mark.index
+                    if vs >= prev and v is not n:
+                        prev = v.end_mark.index
+                        if v.__class__ is S:
+                            if v.tag != IMPLICIT:
+                                tagged.append(v)
+                            if "$" in v.value:
+                                dollar.append((v, False))
+                        else:
+                            push(v)
+                    else:
+                        as_value.add(id(v))
+                        if vs < lo:
+                            outside.append((u, v))
+            else:
+                for v in n.value:
+                    vs = v.start_mark.index
+                    if vs >= prev and v is not n:
+                        prev = v.end_mark.index
+                        if v.__class__ is S:
+                            if v.tag != IMPLICIT:
+                                tagged.append(v)
+                            if "$" in v.value:
+                                dollar.append((v, False))
+                        else:
+                            push(v)
+                    else:
+                        as_value.add(id(v))
+                        if vs < lo:
+                            outside.append((u, v))
+
+    def unit(k: Node, v: Node, service: bool) -> None:
+        lo = k.start_mark.index
+        scalar(k, True)
+        u = len(units)
+        if v.start_mark.index < lo:  # the whole value is an alias
+            units.append(Unit(k, v, lo, k.end_mark.index, service))  # type: ignore[arg-type]
+            outside.append((u, v))
+            as_value.add(id(v))
+            return
+        units.append(Unit(k, v, lo, max(k.end_mark.index, v.end_mark.index), service))  # type: ignore[arg-type]
+        subtree(v, lo, u)
+
+    def plain_keys(n: Node) -> bool:
+        """A mapping whose keys are written scalars (no merge key, no alias key)."""
+        if n.__class__ is not M:
+            return False
+        prev = n.start_mark.index
+        for k, v in n.value:
+            if k.__class__ is not S or _is_merge_key(k) or k.start_mark.index < prev:
+                return False
+            ke = k.end_mark.index
+            prev = max(ke, v.end_mark.index) if v.start_mark.index >= ke else ke
+        return True
+
+    if not plain_keys(root):
+        subtree(root, -1, -1)
+    else:
+        if root.tag != IMPLICIT:
+            tagged.append(root)
+        dup_check(root)
+        for k, v in root.value:
+            if (k.value == "services" and v.start_mark.index >= k.end_mark.index
+                    and plain_keys(v)):
+                scalar(k, True)
+                if v.tag != IMPLICIT:
+                    tagged.append(v)
+                dup_check(v)
+                for sk, sv in v.value:
+                    unit(sk, sv, True)
+            else:
+                unit(k, v, False)
+    if outside and units:
+        los = [x.lo for x in units]
+        for u, n in outside:
+            if u < 0:
+                continue
+            at = n.start_mark.index
+            j = bisect.bisect_right(los, at) - 1
+            if j >= 0 and n.end_mark.index <= units[j].hi:  # (written inside unit j)
+                if j != u:
+                    units[u].deps.add(j)
+            else:
+                units[u].closed = False
+    if as_value:
+        dollar[:] = [(n, k and id(n) not in as_value) for n, k in dollar]
+    dups.sort(key=lambda p: p[0].start_mark.index)
+    return out
+
+
+def unit_keys(doc: YamlDocument) -> list[tuple[str, ...] | None]:
+    """:func:`unit_texts` of every unit of the document, computed once per document."""
+    got = doc.facts.get("unit_keys")
+    if got is None:
+        got = doc.facts["unit_keys"] = _unit_keys(doc)
+    return got  # type: ignore[return-value]
+
+
+def unit_texts(doc: YamlDocument, u: int) -> tuple[str, ...] | None:
+    """The texts a unit's value is read from: its own, then those of the units its
+    aliases read (transitively, in document order); None when an alias reads a node
+    outside every unit. With the text before the root node (directives such as `%TAG`
+    change how tags read), the unit's column and its mapping's style, this determines
+    the unit's value completely: a key for caching what is derived from it."""
+    return unit_keys(doc)[u]
+
+
+def _unit_keys(doc: YamlDocument) -> list[tuple[str, ...] | None]:
+    units = doc.structure.units
+    text = doc.text
+    root = doc.root
+    head = text[: root.start_mark.index] if root is not None else ""
+    top_style = "flow" if getattr(root, "flow_style", False) else "block"
+    svc_style = "flow" if getattr(get(root, "services"), "flow_style", False) else "block"
+    own = [text[x.lo:x.hi] for x in units]
+    out: list[tuple[str, ...] | None] = []
+    for u, me in enumerate(units):
+        prefix = (head, str(me.key.start_mark.column),
+                  svc_style if me.service else top_style, "service" if me.service else "top")
+        if not me.deps:
+            out.append((*prefix, own[u]) if me.closed else None)
+            continue
+        todo = [u]
+        closure = {u}
+        closed = True
+        while todo:
+            x = units[todo.pop()]
+            if not x.closed:
+                closed = False
+                break
+            for d in x.deps:
+                if d not in closure:
+                    closure.add(d)
+                    todo.append(d)
+        closure.discard(u)
+        out.append((*prefix, own[u], *(own[i] for i in sorted(closure))) if closed else None)
+    return out
 
 
 def find_duplicates(root: Node) -> list[tuple[Node, Node]]:
     """Keys written twice in one mapping (merge-supplied keys are not duplicates)."""
-    out: list[tuple[Node, Node]] = []
-    seen_nodes: set[int] = set()
-    stack = [root]
-    while stack:
-        n = stack.pop()
-        if id(n) in seen_nodes:
-            continue
-        seen_nodes.add(id(n))
-        if isinstance(n, MappingNode):
-            first: dict[str, Node] = {}
-            for k, v in n.value:
-                if isinstance(k, ScalarNode) and k.tag != MERGE_TAG and not (
-                    k.tag == IMPLICIT and k.value == "<<" and not k.style
-                ):
-                    if k.value in first:
-                        out.append((k, first[k.value]))
-                    else:
-                        first[k.value] = k
-                stack.append(v)
-                if not isinstance(k, ScalarNode):
-                    stack.append(k)
-        elif isinstance(n, SequenceNode):
-            stack.extend(n.value)
-    out.sort(key=lambda p: p[0].start_mark.index)
-    return out
+    return walk(root).duplicates
 
 
 class ExpansionBudgetExceeded(ValueError):
@@ -317,29 +635,57 @@ class ExpansionBudgetExceeded(ValueError):
 
 
 def to_python(node: Node | None, text: str, budget: int = MAX_EXPANDED_NODES) -> Any:
-    """Plain Python data (merges applied, aliases expanded within a budget)."""
-    remaining = [budget]
+    """Plain Python data (merges applied, aliases expanded within a budget). Timestamps
+    are plain strings here (the schema sees text)."""
+    if node is None:
+        return None
+    return convert(node, text, budget, budget)[0]
 
-    def conv(n: Node, depth: int) -> Any:
-        remaining[0] -= 1
-        if remaining[0] < 0:
+
+def convert(node: Node, text: str, remaining: int,
+            budget: int = MAX_EXPANDED_NODES) -> tuple[Any, int]:
+    """(:func:`to_python` of ``node``, the number of nodes converted — aliases counted
+    each time they are expanded). Raises :class:`ExpansionBudgetExceeded` (naming
+    ``budget``, the whole document's) after ``remaining`` nodes."""
+    c = _Converter(text, remaining, budget)
+    value = c.conv(node)
+    return value, remaining - c.left
+
+
+class _Converter:
+    __slots__ = ("budget", "left", "text")
+
+    def __init__(self, text: str, left: int, budget: int) -> None:
+        self.text = text
+        self.left = left
+        self.budget = budget
+
+    def conv(self, n: Any) -> Any:
+        self.left -= 1
+        if self.left < 0:
             raise ExpansionBudgetExceeded(
-                f"the document expands to more than {budget:,} nodes (an alias bomb?)")
-        if type(n) is ScalarNode:
+                f"the document expands to more than {self.budget:,} nodes (an alias bomb?)")
+        cls = n.__class__
+        if cls is ScalarNode:
+            v = n.value
             if n.tag == IMPLICIT:
-                return n.value if n.style else resolve_plain(n.value)
-            return scalar_value(n, text)
-        if isinstance(n, SequenceNode):
-            return [conv(x, depth + 1) for x in n.value]
-        if isinstance(n, MappingNode):
+                if n.style:
+                    return v
+                r = _NUMBERS.get(v, _MISSING)
+                if r is _MISSING:
+                    r = resolve_plain(v)
+            else:
+                r = scalar_value(n, self.text)
+            return str(r) if r.__class__ is Timestamp else r
+        if cls is SequenceNode:
+            return [self.conv(x) for x in n.value]
+        if cls is MappingNode:
             out: dict[Any, Any] = {}
             for k, v in mapping_items(n):
-                key = conv(k, depth + 1)
+                key = self.conv(k)
                 if isinstance(key, (list, dict)):
                     key = str(key)
                 if key not in out:
-                    out[key] = conv(v, depth + 1)
+                    out[key] = self.conv(v)
             return out
         return None
-
-    return None if node is None else conv(node, 0)

@@ -315,6 +315,8 @@ class ComposeContext(RuleContext):
         self.root = file.doc.root
         self.open_documents = open_documents
         self.services = services(self.root)
+        # the services whose service-local checks must run (see compose/incremental.py)
+        self.dirty_services = self.services
 
     def read_text(self, path: Path) -> str | None:
         """A file's text: the editor's unsaved buffer when there is one, else the disk."""
@@ -395,12 +397,17 @@ def _lint_compose(
     settings: Settings,
     project_directory: Path | None,
     open_documents: Mapping[Path, str] | None,
+    timings: dict[str, float] | None = None,
 ) -> LintResult:
+    """(``timings``: seconds spent per phase and per rule are added to it — benchmarks.)"""
+    from dockwise.compose.incremental import ServicePlan, service_locality
     from dockwise.compose.project import resolve_project
     from dockwise.compose.yaml_model import load
     from dockwise.lint.suppression import YamlFilter, parse_yaml_pragmas
 
+    lap = _Laps(timings)
     doc = load(text)
+    lap("yaml load")
     rules = rules_of("compose")
     if doc.error is not None:
         name = rules["DC001"].meta.name if "DC001" in rules else "schema"
@@ -411,23 +418,43 @@ def _lint_compose(
     me = next(f for f in project.files if f.text is text or (f.path == path and f.doc is doc))
     ctx = ComposeContext(me, project, settings, open_documents)
     errors: list[str] = []
+    lap("project")
+    doc.structure  # noqa: B018  (the one walk over every node, shared by the rules)
+    lap("node walk")
+    # service-local rules check only the services not known to be clean (an editor's
+    # re-lint after typing in one service checks that one): see compose/incremental.py
+    plan = ServicePlan(ctx)
+    lap("kept results")
+    every = ctx.services
+    ctx.dirty_services = plan.dirty
+    local_found: list[Violation] = []
     for r in _rules(settings, "compose"):
         ctx._meta = r.meta
+        local = service_locality(r)
+        ctx.services = plan.dirty if local is True else every
+        before = len(ctx.violations)
         try:
             r.check(ctx)
         except Exception:
             errors.append(f"internal error in {r.meta.code} ({path}):\n{traceback.format_exc()}")
+        if local:
+            local_found.extend(ctx.violations[before:])
+        lap(r.meta.code)
     ctx._meta = None
-    pragmas = parse_yaml_pragmas(text, doc.index)
+    ctx.services = every
+    if not errors:
+        plan.record(local_found)
+    # (no suppression comment without the word: then no line index is needed)
+    pragmas = parse_yaml_pragmas(text, doc.index) if "dockwise" in text else []
     ranges: Callable[[int], list[Span]] = (
         _yaml_key_ranges(doc.root, doc.index) if any(p.scope == "next" for p in pragmas)
         else (lambda line: []))
-    flt = YamlFilter(pragmas, doc.index, ranges)
+    flt = YamlFilter(pragmas, doc.index, ranges) if pragmas else None
     out: list[Violation] = []
     seen: set[tuple[str, int, int, str]] = set()
     for v in ctx.violations:
         key = (v.code, v.span.start, v.span.end, v.message)
-        if key in seen or flt.suppressed(v.code, v.name, v.span):
+        if key in seen or (flt is not None and flt.suppressed(v.code, v.name, v.span)):
             continue
         seen.add(key)
         out.append(v)
@@ -437,7 +464,27 @@ def _lint_compose(
         if v.code in overrides:
             v.severity = overrides[v.code]
     out.sort(key=Violation.sort_key)
+    lap("suppress + sort")
     return LintResult(out, text, internal_errors=errors)
+
+
+class _Laps:
+    """Adds the time since the previous call to ``timings[name]`` (nothing without)."""
+
+    __slots__ = ("_clock", "_last", "_timings")
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        from time import perf_counter
+
+        self._timings = timings
+        self._clock = perf_counter
+        self._last = perf_counter() if timings is not None else 0.0
+
+    def __call__(self, name: str) -> None:
+        if self._timings is not None:
+            now = self._clock()
+            self._timings[name] = self._timings.get(name, 0.0) + now - self._last
+            self._last = now
 
 
 def lint_compose_bytes(

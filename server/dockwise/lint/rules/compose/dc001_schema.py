@@ -30,15 +30,12 @@ No automatic fix: the message names the expected key or values.
 
 from __future__ import annotations
 
-from dockwise.compose.schema import node_at, validate
+from dockwise.compose.schema import check_document, node_at
 from dockwise.compose.yaml_model import (
     COMPOSE_TAGS,
     STANDARD_TAGS,
     ExpansionBudgetExceeded,
     MappingNode,
-    Node,
-    SequenceNode,
-    explicit_tag,
     to_python,
 )
 from dockwise.lint.engine import ComposeContext
@@ -52,35 +49,24 @@ def check(ctx: ComposeContext) -> None:
     root = ctx.root
     if root is None:
         return
-    _check_tags(ctx, root)
+    _check_tags(ctx)
     try:
-        data = to_python(root, ctx.text)
+        if not isinstance(root, MappingNode):
+            to_python(root, ctx.text)  # (an alias bomb is reported as such)
+            ctx.report(root, "a Compose file must be a mapping (`services:` at the top level)")
+            return
+        errors = check_document(ctx.doc)
     except ExpansionBudgetExceeded as e:
         ctx.report(Span(0, 0), f"cannot check this file: {e}")
         return
-    if not isinstance(data, dict):
-        ctx.report(root, "a Compose file must be a mapping (`services:` at the top level)")
-        return
-    for err in validate(data):
+    for err in errors:
         node = node_at(root, err.path, key=err.key)
         ctx.report(node if node is not None else Span(0, 0), err.message)
 
 
-def _check_tags(ctx: ComposeContext, root: Node) -> None:
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        n = stack.pop()
-        if id(n) in seen:
-            continue
-        seen.add(id(n))
-        tag = explicit_tag(n)
-        if tag is not None and tag not in COMPOSE_TAGS and tag not in STANDARD_TAGS:
+def _check_tags(ctx: ComposeContext) -> None:
+    for n in ctx.doc.structure.tagged:
+        tag = n.tag
+        if tag not in COMPOSE_TAGS and tag not in STANDARD_TAGS:
             ctx.report(n, f"unsupported YAML tag `{tag}`: Compose understands `!reset`, "
                        "`!override` and the standard YAML tags")
-        if isinstance(n, MappingNode):
-            for k, v in n.value:
-                stack.append(k)
-                stack.append(v)
-        elif isinstance(n, SequenceNode):
-            stack.extend(n.value)

@@ -55,6 +55,7 @@ import re
 from pathlib import Path
 
 from dockwise.compose.graph import (
+    PlainRef,
     Ref,
     fragment_names,
     fully_known,
@@ -104,9 +105,20 @@ def check(ctx: ComposeContext) -> None:
         for section in declared:
             declared[section] |= extra.get(section, set())
     done: set[tuple[int, str]] = set()
+
+    def undefined(r: Ref | PlainRef) -> bool:
+        if r.kind == "depends_on" and not r.required:
+            return False
+        if r.target == "service":
+            return r.name not in services
+        return r.name not in declared.get(_SECTION[r.kind], set())
+
     for name, defs in model.services.items():
         for d in defs:
             if d.file is not me:
+                continue
+            plain = model.plain_refs(name)  # (kept between lints: nodes read only to report)
+            if plain is not None and not any(undefined(r) for r in plain):
                 continue
             for r in model.effective(d.layers):
                 if r.kind == "depends_on" and not r.required:

@@ -54,8 +54,9 @@ def check(ctx: ComposeContext) -> None:
     for pr in model.extends_problems:
         if pr.file is me and pr.kind == "cycle":
             ctx.report(pr.node, pr.message + ": Compose refuses the project")
-    for cycle in find_cycles(model.edges()):
-        mine = [(i, e) for i, e in enumerate(cycle.edges) if e.file is me]
+    for cycle in find_cycles(model.plain_edges()):  # (nodes read for the cycles found)
+        edges = [model.full(e) for e in cycle.edges]
+        mine = [(i, e) for i, e in enumerate(edges) if e.file is me]
         if not mine:
             continue
         i, edge = mine[0]

@@ -34,7 +34,7 @@ value; otherwise (escapes, folded or block scalars) the whole scalar.
 from __future__ import annotations
 
 from dockwise.compose import interpolation
-from dockwise.compose.yaml_model import MappingNode, Node, ScalarNode, SequenceNode, span_of
+from dockwise.compose.yaml_model import ScalarNode, span_of
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
@@ -56,30 +56,14 @@ def _inner_start(node: ScalarNode, text: str) -> int | None:
 
 @rule(code="DC006", name="invalid-interpolation", severity=Severity.ERROR)
 def check(ctx: ComposeContext) -> None:
-    root = ctx.root
-    if root is None:
-        return
     text = ctx.text
-    seen: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(root, False)]
-    while stack:
-        n, is_key = stack.pop()
-        if id(n) in seen:
+    for n, is_key in ctx.doc.structure.dollar:
+        problems = interpolation.parse(n.value).problems
+        if not problems:
             continue
-        seen.add(id(n))
-        if isinstance(n, MappingNode):
-            for k, v in n.value:
-                stack.append((k, True))
-                stack.append((v, False))
-        elif isinstance(n, SequenceNode):
-            stack.extend((x, False) for x in n.value)
-        elif isinstance(n, ScalarNode) and "$" in n.value:
-            problems = interpolation.parse(n.value).problems
-            if not problems:
-                continue
-            base = _inner_start(n, text)
-            for p in problems:
-                where = Span(base + p.lo, base + p.hi) if base is not None else span_of(n)
-                effect = ("Compose does not interpolate keys and keeps it literally" if is_key
-                          else "Compose refuses the file (invalid interpolation format)")
-                ctx.report(where, f"{p.message}; {effect}; write `$$` for a literal `$`")
+        base = _inner_start(n, text)
+        for p in problems:
+            where = Span(base + p.lo, base + p.hi) if base is not None else span_of(n)
+            effect = ("Compose does not interpolate keys and keeps it literally" if is_key
+                      else "Compose refuses the file (invalid interpolation format)")
+            ctx.report(where, f"{p.message}; {effect}; write `$$` for a literal `$`")

@@ -44,7 +44,14 @@ import re
 from dataclasses import dataclass
 
 from dockwise.compose import interpolation
-from dockwise.compose.builds import Layer, merged_get, merged_profiles, service_layers
+from dockwise.compose.builds import (
+    Layer,
+    merged_get,
+    merged_profiles,
+    service_layers,
+    services_index,
+)
+from dockwise.compose.incremental import MISSING, fact, remember
 from dockwise.compose.project import ComposeFile
 from dockwise.compose.service import Service, parse_port, ports, text_of
 from dockwise.compose.yaml_model import (
@@ -72,9 +79,14 @@ class Bind:
     lo: int
     hi: int
     protocol: str
-    node: Node
+    node: Node | None  # None: read from kept facts, until it is needed for a report
     file: ComposeFile
     host_mode: bool
+    index: int = 0  # among the binds of its service
+
+    def plain(self) -> tuple[frozenset[str], str, int, int, str, bool]:
+        """The bind without its node and file (what is kept between lints)."""
+        return (self.profiles, self.ip, self.lo, self.hi, self.protocol, self.host_mode)
 
     def describe(self) -> str:
         port = f"{self.lo}" if self.lo == self.hi else f"{self.lo}-{self.hi}"
@@ -167,6 +179,8 @@ def binds(name: str, layers: list[Layer], env: dict[str, str]) -> list[Bind]:
                 rng = _range(parsed[2]) if parsed else None
                 if parsed and rng:
                     out.append(Bind(name, profiles, "", *rng, parsed[3], x, layer.file, True))
+    for i, b in enumerate(out):
+        b.index = i
     return out
 
 
@@ -183,12 +197,33 @@ def conflict(a: Bind, b: Bind) -> bool:
 @rule(code="DC007", name="host-port-conflict", severity=Severity.ERROR)
 def check(ctx: ComposeContext) -> None:
     project = ctx.project
-    names = list(project.sections("services"))
+    names = list(services_index(project))
     if not names:
         return
+    memo = project.memo
     all_binds: list[Bind] = []
     for name in names:
-        all_binds.extend(binds(name, service_layers(project, name, ctx.read_text), project.env))
+        # the binds of a service are kept between lints, without their nodes (those are
+        # read again for the few binds reported)
+        plain = fact(memo, name, "DC007.binds")
+        if plain is MISSING:
+            full = binds(name, service_layers(project, name, ctx.read_text), project.env)
+            remember(memo, name, "DC007.binds", tuple(b.plain() for b in full))
+            all_binds.extend(full)
+        else:
+            all_binds.extend(Bind(name, p[0], p[1], p[2], p[3], p[4], None, ctx.file, p[5], i)
+                             for i, p in enumerate(plain))
+    nodes: dict[str, list[Bind]] = {}
+
+    def node_of(b: Bind) -> Node:
+        if b.node is None:
+            if b.service not in nodes:
+                nodes[b.service] = binds(b.service, service_layers(project, b.service,
+                                                                   ctx.read_text), project.env)
+            b.node = nodes[b.service][b.index].node
+        assert b.node is not None
+        return b.node
+
     groups: dict[tuple[int, str], tuple[Bind, list[Bind]]] = {}
     by_port: dict[tuple[str, int], list[int]] = {}  # (protocol, port) -> earlier binds
     wide: list[int] = []  # earlier binds over large ranges
@@ -204,14 +239,14 @@ def check(ctx: ComposeContext) -> None:
             for i in sorted(cands):
                 a = all_binds[i]
                 if conflict(a, b):
-                    groups.setdefault((id(b.node), b.service), (b, []))[1].append(a)
+                    groups.setdefault((id(node_of(b)), b.service), (b, []))[1].append(a)
         if small:
             for port in range(b.lo, b.hi + 1):
                 by_port.setdefault((b.protocol, port), []).append(j)
         else:
             wide.append(j)
     for at, others in groups.values():
-        where = at.node
+        where: Node = node_of(at)
         if isinstance(where, MappingNode):
             where = get(where, "target" if at.host_mode else "published") or where
         ctx.report(where, _message(at, others))

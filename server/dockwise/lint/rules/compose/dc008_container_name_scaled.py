@@ -35,6 +35,9 @@ from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 
+#: findings for a service depend on that service alone (see dockwise.compose.incremental)
+SERVICE_LOCAL = True
+
 
 def _int(node: Node | None, text: str, env: dict[str, str]) -> int | None:
     raw = text_of(node, text)

@@ -76,6 +76,9 @@ _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
 # fields whose values Compose requires to be strings (a number is rejected, not converted)
 _STRICT = frozenset({"command", "extra_hosts"})
 
+#: findings for a service depend on that service alone (see dockwise.compose.incremental)
+SERVICE_LOCAL = True
+
 
 def go_float(f: float) -> str:
     """A float64 as Go's fmt.Sprint prints it (strconv 'g', shortest, %e from exponent 6)."""
@@ -148,16 +151,21 @@ def check(ctx: ComposeContext) -> None:
     yaml11 = ctx.settings.compose_target == "yaml-1.1"
     seen: set[int] = set()
     for svc in ctx.services:
+        keys = svc.keys
         fields: list[tuple[str, list[ScalarNode]]] = []
         for key in ("environment", "labels", "extra_hosts", "sysctls", "ports"):
-            fields.append((key, _values(svc.get(key))))
-        build = svc.get("build")
-        fields.append(("build.args", _values(get(build, "args"))))
-        img = svc.get("image")
-        fields.append(("image", [img] if isinstance(img, ScalarNode) else []))
-        cmd = svc.get("command")
-        fields.append(("command", _values(cmd) if isinstance(cmd, SequenceNode) else
-                       [cmd] if isinstance(cmd, ScalarNode) else []))
+            if key in keys:
+                fields.append((key, _values(keys[key])))
+        build = keys.get("build")
+        if build is not None:
+            fields.append(("build.args", _values(get(build, "args"))))
+        img = keys.get("image")
+        if isinstance(img, ScalarNode):
+            fields.append(("image", [img]))
+        cmd = keys.get("command")
+        if cmd is not None:
+            fields.append(("command", _values(cmd) if isinstance(cmd, SequenceNode) else
+                           [cmd] if isinstance(cmd, ScalarNode) else []))
         for field, nodes in fields:
             for n in nodes:
                 if id(n) in seen:

@@ -49,6 +49,7 @@ in the same directory defines it with one (`-f compose.yaml -f compose.prod.yaml
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from dockwise.compose import interpolation
 from dockwise.compose.graph import (
@@ -60,10 +61,14 @@ from dockwise.compose.graph import (
     sibling_completes,
 )
 from dockwise.compose.service import Service, text_of, volumes
-from dockwise.compose.yaml_model import MappingNode, ScalarNode, SequenceNode, get, mapping_items
+from dockwise.compose.yaml_model import MappingNode, ScalarNode, SequenceNode, get, values
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
+
+#: the checks after the first read only the service itself (see
+#: dockwise.compose.incremental): they run on `ctx.dirty_services`
+SERVICE_LOCAL = "part"
 
 _TWINS = (
     ("mem_limit", "deploy.resources.limits.memory", "bytes"),
@@ -71,6 +76,7 @@ _TWINS = (
     ("mem_reservation", "deploy.resources.reservations.memory", "bytes"),
     ("pids_limit", "deploy.resources.limits.pids", "int"),
 )
+_HEAD: dict[str, str] = {}  # dotted attribute -> its first key
 _BYTES = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]?)b?\s*$", re.I)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 
@@ -119,17 +125,25 @@ def check(ctx: ComposeContext) -> None:
                 ctx.report(x.key, msg)
                 return
 
+    dirty = {id(s.key) for s in ctx.dirty_services}
     for name, defs in model.services.items():
         mine = [d for d in defs if d.file is me]
         if not mine:
             continue
         layers: list[Layer] = [ly for d in defs for ly in d.layers]
 
-        present = {k.value for ly in layers if isinstance(ly.node, MappingNode)
-                   for k, _ in mapping_items(ly.node) if isinstance(k, ScalarNode)}
+        present: Collection[str]
+        if len(layers) == 1:
+            present = values(layers[0].node)
+        else:
+            present = {k for ly in layers for k in values(ly.node)}
 
-        def at(path: str, layers: list[Layer] = layers, present: set[str] = present) -> Attr | None:
-            if path.split(".", 1)[0] not in present:
+        def at(path: str, layers: list[Layer] = layers,
+               present: Collection[str] = present) -> Attr | None:
+            head = _HEAD.get(path)
+            if head is None:
+                head = _HEAD[path] = path.split(".", 1)[0]
+            if head not in present:
                 return None
             return attr_in_layers(layers, path)
 
@@ -138,22 +152,30 @@ def check(ctx: ComposeContext) -> None:
                 and not sibling_completes(me, name, ("image", "build"), ctx.read_text)):
             ctx.report(mine[0].key, f"service `{name}` has neither `image` nor `build`: Compose "
                        "cannot create its container")
-        df, inline = at("build.dockerfile"), at("build.dockerfile_inline")
+        if not any(id(d.key) in dirty for d in mine):
+            continue  # what follows reads this service alone, and found nothing last time
+        # each check below needs two settings: skipped at once when a service lacks one
+        df, inline = ((at("build.dockerfile"), at("build.dockerfile_inline"))
+                      if "build" in present else (None, None))
         if df is not None and inline is not None:
             report_pair(inline, df, f"service `{name}` sets both `build.dockerfile` and "
                         "`build.dockerfile_inline`: they are mutually exclusive")
-        nm, nets = at("network_mode"), at("networks")
+        nm, nets = ((at("network_mode"), at("networks"))
+                    if "network_mode" in present and "networks" in present else (None, None))
         if _is_set(nm) and _is_set(nets) and nm is not None and nets is not None:
             report_pair(nets, nm, f"service `{name}` sets both `network_mode` and `networks`: "
                         "they are mutually exclusive (drop `networks`, or `network_mode`)")
-        scale, replicas = at("scale"), at("deploy.replicas")
+        scale, replicas = ((at("scale"), at("deploy.replicas"))
+                           if "scale" in present and "deploy" in present else (None, None))
         sv, rv = _number(_value(scale, env), "int"), _number(_value(replicas, env), "int")
         if scale is not None and replicas is not None and sv is not None and rv is not None \
                 and sv != rv:
             report_pair(scale, replicas, f"service `{name}`: `scale` ({_value(scale, env)}) "
                         f"differs from `deploy.replicas` ({_value(replicas, env)}); Compose "
                         "refuses distinct values")
-        for short, long, kind in _TWINS:
+        for short, long, kind in _TWINS if "deploy" in present else ():
+            if short not in present:
+                continue
             a, b = at(short), at(long)
             av, bv = _value(a, env), _value(b, env)
             na, nb = _number(av, kind), _number(bv, kind)
@@ -161,14 +183,15 @@ def check(ctx: ComposeContext) -> None:
                     and abs(na - nb) > 1e-9 * max(abs(na), abs(nb), 1):
                 report_pair(a, b, f"service `{name}`: `{short}` ({av}) differs from `{long}` "
                             f"({bv}); Compose refuses distinct values")
-        hc = at("healthcheck.test")
+        hc = at("healthcheck.test") if "healthcheck" in present else None
         if hc is not None and hc.file is me and isinstance(hc.value, SequenceNode) and hc.value.value:
             first = hc.value.value[0]
             word = text_of(first, me.text)
             if word is not None and "$" not in word and word not in ("CMD", "CMD-SHELL", "NONE"):
                 ctx.report(first, f"`healthcheck.test` list starts with `{word}`: it must start "
                            "with `CMD`, `CMD-SHELL` or `NONE` (e.g. `[\"CMD\", …]`)")
-        plat, plats = at("platform"), at("build.platforms")
+        plat, plats = ((at("platform"), at("build.platforms"))
+                       if "platform" in present and "build" in present else (None, None))
         pv = _value(plat, env)
         if plat is not None and plats is not None and pv and isinstance(plats.value, SequenceNode):
             listed = [text_of(x, plats.file.text) for x in plats.value.value]

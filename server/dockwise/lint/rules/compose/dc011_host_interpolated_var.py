@@ -57,6 +57,9 @@ from dockwise.lint.rules.compose.dc012_command_without_shell import is_c_flag, i
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
 
+#: findings for a service depend on that service alone (see dockwise.compose.incremental)
+SERVICE_LOCAL = True
+
 WELL_KNOWN = frozenset({"HOSTNAME", "HOME", "PATH", "PWD", "USER", "SHELL", "LANG", "TERM",
                         "JAVA_HOME", "PYTHONPATH", "VIRTUAL_ENV", "PGDATA", "PGUSER",
                         "PGPASSWORD", "PGHOST", "PGPORT", "PGDATABASE"})
@@ -132,27 +135,28 @@ def _is_shell_entrypoint(ep: Node | None, text: str) -> bool:
       fix=FixAvailability.SOMETIMES)
 def check(ctx: ComposeContext) -> None:
     for svc in ctx.services:
-        layers = service_layers(ctx.project, svc.name, ctx.read_text)
-        if not layers:
-            layers = [Layer(ctx.file, svc.key, svc.node, base_dir_of(ctx.project, ctx.file))]
-        names, same = container_env(ctx, layers)
+        keys = svc.keys
+        if "command" not in keys and "entrypoint" not in keys and "healthcheck" not in keys:
+            continue
+        layers: list[Layer] | None = None
         # (node, runs in a shell) for every scalar to check
         todo: list[tuple[ScalarNode, bool]] = []
-        ep_found = merged_get(layers, "entrypoint")
-        ep = ep_found[1] if ep_found else None
         for field in ("command", "entrypoint"):
-            node = svc.get(field)
+            node = keys.get(field)
             if isinstance(node, ScalarNode):
                 words, _ = split_words(node.value)
                 shell = len(words) > 2 and is_shell(words[0]) and is_c_flag(words[1])
                 todo.append((node, shell))
             elif isinstance(node, SequenceNode):
                 shell_ids, _ = _shell_items(node.value, ctx.text)
-                if (field == "command" and node.value and _is_shell_entrypoint(ep, ep_found[0].file.text
-                                                                                if ep_found else "")):
-                    shell_ids.add(id(node.value[0]))
+                if field == "command" and node.value:
+                    layers = layers or _layers(ctx, svc)
+                    ep_found = merged_get(layers, "entrypoint")
+                    ep = ep_found[1] if ep_found else None
+                    if _is_shell_entrypoint(ep, ep_found[0].file.text if ep_found else ""):
+                        shell_ids.add(id(node.value[0]))
                 todo.extend((x, id(x) in shell_ids) for x in node.value if isinstance(x, ScalarNode))
-        test = get(svc.get("healthcheck"), "test")
+        test = get(keys.get("healthcheck"), "test")
         if isinstance(test, ScalarNode):
             todo.append((test, True))
         elif isinstance(test, SequenceNode) and test.value:
@@ -163,8 +167,19 @@ def check(ctx: ComposeContext) -> None:
             elif first == "CMD":
                 shell_ids, _ = _shell_items(rest, ctx.text)
                 todo.extend((x, id(x) in shell_ids) for x in rest if isinstance(x, ScalarNode))
+        todo = [(node, shell) for node, shell in todo if "$" in node.value]
+        if not todo:
+            continue  # (what the container's environment holds is read only when needed)
+        names, same = container_env(ctx, layers or _layers(ctx, svc))
         for node, shell in todo:
             _check_scalar(ctx, node, shell, names, same)
+
+
+def _layers(ctx: ComposeContext, svc: Service) -> list[Layer]:
+    layers = service_layers(ctx.project, svc.name, ctx.read_text)
+    if not layers:
+        layers = [Layer(ctx.file, svc.key, svc.node, base_dir_of(ctx.project, ctx.file))]
+    return layers
 
 
 def _check_scalar(ctx: ComposeContext, node: ScalarNode, shell: bool, names: set[str],

@@ -49,6 +49,9 @@ from dockwise.text import Span
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "fish"})
 _C_FLAG = re.compile(r"^-[A-Za-z]*c[A-Za-z]*$")
 
+#: findings for a service depend on that service alone (see dockwise.compose.incremental)
+SERVICE_LOCAL = True
+
 
 def is_shell(word: str) -> bool:
     return posixpath.basename(word) in SHELLS

@@ -53,6 +53,7 @@ Decisions where the catalogue is silent:
 
 from __future__ import annotations
 
+from dockwise.compose import memo
 from dockwise.compose.builds import (
     interpolate,
     map_range,
@@ -63,12 +64,14 @@ from dockwise.compose.builds import (
     service_layers,
 )
 from dockwise.compose.yaml_model import ScalarNode
-from dockwise.dockerfile.imageref import parse_reference
-from dockwise.images.pinning import is_moving_tag, pin_reference
+from dockwise.images.pinning import pin_reference
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
+
+#: findings for a service depend on that service alone (see dockwise.compose.incremental)
+SERVICE_LOCAL = True
 
 
 @rule(code="DC101", name="image-not-pinned", severity=Severity.WARNING,
@@ -97,13 +100,13 @@ def check(ctx: ComposeContext) -> None:
         value, resolved = interpolate(raw, env)
         if not resolved or not value or "$" in value or value.lower() == "scratch":
             continue
-        if not is_moving_tag(value, cat):
+        if not memo.is_moving_tag(value, cat):
             continue
-        parts = parse_reference(value)
+        parts = memo.parsed_reference(value)
         if not parts.repository:
             continue
         tag = parts.tag
-        fam = cat.family(parts.canonical)
+        fam = memo.family(cat, parts.canonical)
         latest = not tag or tag.lower() == "latest"
         shown = f"`{raw}`" + (f" (`{value}`)" if value != raw else "")
         if not tag:

@@ -44,6 +44,8 @@ from dockwise.lint.types import Severity
 @rule(code="DC102", name="build-target-missing", severity=Severity.ERROR)
 def check(ctx: ComposeContext) -> None:
     for svc in ctx.services:
+        if "build" not in svc.keys and "extends" not in svc.keys:
+            continue  # (a `build` written elsewhere is reported where it is written)
         b = build_of(svc, ctx.file, ctx.project, ctx.read_text)
         if b is None or b.remote or b.target is None:
             continue

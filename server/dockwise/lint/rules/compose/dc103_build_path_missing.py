@@ -70,6 +70,8 @@ def check(ctx: ComposeContext) -> None:
     if ctx.path is None:
         return
     for svc in ctx.services:
+        if "build" not in svc.keys and "extends" not in svc.keys:
+            continue  # (a `build` written elsewhere is reported where it is written)
         b = build_of(svc, ctx.file, ctx.project, ctx.read_text)
         if b is None or b.remote or b.context_dir is None:
             continue

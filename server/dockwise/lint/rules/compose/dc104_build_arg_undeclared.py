@@ -49,6 +49,8 @@ PREDEFINED = PROXY_ARGS | PLATFORM_ARGS | {"SOURCE_DATE_EPOCH"}
 @rule(code="DC104", name="build-arg-undeclared", severity=Severity.WARNING)
 def check(ctx: ComposeContext) -> None:
     for svc in ctx.services:
+        if "build" not in svc.keys and "extends" not in svc.keys:
+            continue  # (a `build` written elsewhere is reported where it is written)
         b = build_of(svc, ctx.file, ctx.project, ctx.read_text)
         if b is None or b.remote:
             continue

@@ -49,9 +49,11 @@ Decisions where the catalogue is silent:
 from __future__ import annotations
 
 import re
+from functools import partial
 
-from dockwise.compose.builds import scalar_text, service_health, services_index
+from dockwise.compose.builds import health_summary, scalar_text, services_index
 from dockwise.compose.edits import indent_unit, insert_entry, line_end, scalar
+from dockwise.compose.incremental import kept
 from dockwise.compose.service import Dependency, Service, depends_on
 from dockwise.compose.yaml_model import MappingNode, Node, ScalarNode, SequenceNode, get, get_key
 from dockwise.lint.engine import ComposeContext
@@ -67,13 +69,21 @@ _DASH = re.compile(r"^[ \t]*-[ \t]+$")
 def check(ctx: ComposeContext) -> None:
     known = services_index(ctx.project)
     cache: dict[str, bool | None] = {}
+
+    def enabled(name: str) -> bool | None:
+        if name not in cache:
+            cache[name] = health_summary(ctx.project, name, ctx.read_text).enabled
+        return cache[name]
+
     for svc in ctx.services:
+        # (the services it only waits to start, kept between lints: read again to report)
+        starts = kept(ctx.project.memo, svc.name, "DC201.started", partial(_starts, svc))
+        if not any(n in known and enabled(n) is True for n in starts):
+            continue
         for dep in depends_on(svc, ctx.text):
             if dep.condition != "service_started" or dep.name not in known:
                 continue
-            if dep.name not in cache:
-                cache[dep.name] = service_health(ctx.project, dep.name, ctx.read_text).enabled
-            if cache[dep.name] is not True:
+            if enabled(dep.name) is not True:
                 continue
             how = "`depends_on` short syntax" if dep.short else "`condition: service_started`"
             msg = (f"{how} waits only for `{dep.name}` to start, not for its healthcheck to "
@@ -82,6 +92,11 @@ def check(ctx: ComposeContext) -> None:
             if fix is None:
                 msg += " (no fix for this syntax)"
             ctx.report(dep.node, msg, fix=fix)
+
+
+def _starts(svc: Service) -> tuple[str, ...]:
+    """The services `svc` waits on only to start (short syntax, `service_started`)."""
+    return tuple(d.name for d in depends_on(svc) if d.condition == "service_started")
 
 
 def _fix(ctx: ComposeContext, svc: Service, dep: Dependency) -> Fix | None:

@@ -54,14 +54,18 @@ Decisions where the catalogue is silent:
 
 from __future__ import annotations
 
+from functools import partial
+
 from dockwise.compose.builds import (
-    Health,
+    HealthSummary,
     catalogue_probe,
+    health_summary,
     healthcheck_lines,
-    service_health,
     services_index,
 )
 from dockwise.compose.edits import insert_entry
+from dockwise.compose.incremental import kept
+from dockwise.compose.service import Service
 from dockwise.compose.yaml_model import (
     MappingNode,
     ScalarNode,
@@ -77,8 +81,18 @@ from dockwise.lint.types import Applicability, Fix, FixAvailability, Severity
       fix=FixAvailability.SOMETIMES)
 def check(ctx: ComposeContext) -> None:
     known = services_index(ctx.project)
-    cache: dict[str, Health] = {}
+    cache: dict[str, HealthSummary] = {}
+
+    def health(name: str) -> HealthSummary:
+        if name not in cache:
+            cache[name] = health_summary(ctx.project, name, ctx.read_text)
+        return cache[name]
+
     for svc in ctx.services:
+        # (the services it waits on healthy, kept between lints: read again only to report)
+        waits = kept(ctx.project.memo, svc.name, "DC202.healthy", partial(_waits, svc))
+        if not any(n in known and health(n).enabled is not True for n in waits):
+            continue
         deps = svc.get("depends_on")
         if not isinstance(deps, MappingNode):
             continue
@@ -89,29 +103,42 @@ def check(ctx: ComposeContext) -> None:
             if cond.value != "service_healthy" or k.value not in known:
                 continue
             name = k.value
-            if name not in cache:
-                cache[name] = service_health(ctx.project, name, ctx.read_text)
-            health = cache[name]
-            if health.enabled is True:
+            h = health(name)
+            if h.enabled is True:
                 continue
-            sev = Severity.ERROR if health.enabled is False else Severity.WARNING
+            sev = Severity.ERROR if h.enabled is False else Severity.WARNING
             msg = f"`condition: service_healthy`, but `{name}` has no healthcheck"
-            if health.compose is False:
+            if h.compose is False:
                 msg = f"`condition: service_healthy`, but `{name}`'s healthcheck is disabled"
-            elif health.build is not None and health.image is False:
+            elif h.built and h.image is False:
                 msg += " (its Dockerfile's target stage has no HEALTHCHECK)"
-            elif health.image is False and health.image_ref:
-                msg += f" (`{health.image_ref}` ships none)"
-            elif health.enabled is None:
+            elif h.image is False and h.image_ref:
+                msg += f" (`{h.image_ref}` ships none)"
+            elif h.enabled is None:
                 msg += " in Compose, and its image may not ship one"
             msg += ": `up` fails waiting for it"
-            fix, why = healthcheck_fix(ctx, name, health)
+            fix, why = healthcheck_fix(ctx, name, h)
             if fix is None:
                 msg += f" (no fix: {why})"
             ctx.report(cond, msg, fix=fix, severity=sev)
 
 
-def healthcheck_fix(ctx: ComposeContext, name: str, health: Health) -> tuple[Fix | None, str]:
+def _waits(svc: Service) -> tuple[str, ...]:
+    """The services `svc` waits on with `condition: service_healthy` (long syntax)."""
+    deps = svc.get("depends_on")
+    if not isinstance(deps, MappingNode):
+        return ()
+    out = []
+    for k, v in mapping_items(deps):
+        cond = get(v, "condition")
+        if isinstance(k, ScalarNode) and isinstance(cond, ScalarNode) \
+                and cond.value == "service_healthy":
+            out.append(k.value)
+    return tuple(out)
+
+
+def healthcheck_fix(ctx: ComposeContext, name: str,
+                    health: HealthSummary) -> tuple[Fix | None, str]:
     """Add the catalogue's probe for the service's image to its definition in this file."""
     if health.compose is False:
         return None, "its healthcheck is disabled on purpose"

@@ -53,19 +53,20 @@ Decisions where the catalogue is silent:
 
 from __future__ import annotations
 
+from functools import partial
+
+from dockwise.compose import memo
 from dockwise.compose.builds import (
-    Health,
+    HealthSummary,
     catalogue_probe,
+    health_summary,
     healthcheck_lines,
-    merged_get,
-    scalar_text,
-    service_health,
     services_index,
 )
 from dockwise.compose.edits import insert_entry, reindent, render_block
-from dockwise.compose.service import Service, depends_on, ports
+from dockwise.compose.incremental import kept
+from dockwise.compose.service import Service, depends_on
 from dockwise.compose.yaml_model import MappingNode, ScalarNode
-from dockwise.dockerfile.imageref import parse_reference
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.compose.dc202_healthy_without_healthcheck import healthcheck_fix
@@ -78,12 +79,16 @@ from dockwise.text import Span
 def check(ctx: ComposeContext) -> None:
     sections = services_index(ctx.project)
     dependents: dict[str, list[tuple[str, str]]] = {}
+    memo = ctx.project.memo
     for name, defs in sections.items():
-        for f, k, v in defs:
+        for _f, k, v in defs:
             if not isinstance(k, ScalarNode):
                 continue
-            for dep in depends_on(Service(name, k, v), f.text):
-                dependents.setdefault(dep.name, []).append((name, dep.condition))
+            svc = Service(name, k, v)
+            deps = (kept(memo, name, "DC203.depends", partial(_deps, svc))
+                    if len(defs) == 1 else _deps(svc))
+            for dep, condition in deps:
+                dependents.setdefault(dep, []).append((name, condition))
     for svc in ctx.services:
         defs = sections.get(svc.name, [])
         if not defs or defs[0][0] is not ctx.file:
@@ -93,8 +98,8 @@ def check(ctx: ComposeContext) -> None:
             continue  # DC202
         # a one-shot job that dependents wait to finish needs no healthcheck
         waiting = [(n, c) for n, c in waiting if c != "service_completed_successfully"]
-        health = service_health(ctx.project, svc.name, ctx.read_text)
-        published = _published(health)
+        health = health_summary(ctx.project, svc.name, ctx.read_text)
+        published = list(health.published)
         if not waiting and not published:
             continue
         if health.compose is not None or health.image is True:
@@ -116,16 +121,9 @@ def check(ctx: ComposeContext) -> None:
         ctx.report(svc.key, msg, fix=fix)
 
 
-def _published(health: Health) -> list[str]:
-    """Container ports published through `ports:` (none for host-network services)."""
-    nm = merged_get(health.layers, "network_mode")
-    if nm is not None and (scalar_text(nm[1]) or "").lower() == "host":
-        return []
-    out: list[str] = []
-    for la in health.layers:
-        if isinstance(la.key, ScalarNode):
-            out.extend(p.target for p in ports(Service(la.key.value, la.key, la.node), la.file.text))
-    return out
+def _deps(svc: Service) -> tuple[tuple[str, str], ...]:
+    """(service, condition) of each `depends_on` entry."""
+    return tuple((d.name, d.condition) for d in depends_on(svc))
 
 
 # images built on buildpack-deps (full variants ship curl); base OS images do not
@@ -141,8 +139,8 @@ def _probe_for(ref: str | None, port: str) -> tuple[list[str], str]:
     if not ref:
         return generic, "the image is not known"
     cat = catalogue()
-    parts = parse_reference(ref)
-    fam = cat.family(parts.canonical)
+    parts = memo.parsed_reference(ref)
+    fam = memo.family(cat, parts.canonical)
     os_family = cat.os_family_of(parts.canonical, parts.tag)
     variant = fam.variant(parts.tag).name.lower() if fam is not None else ""
     tag = (parts.tag or "").lower()
@@ -170,7 +168,8 @@ def _probe_for(ref: str | None, port: str) -> tuple[list[str], str]:
                      "have neither curl nor wget)")
 
 
-def _display(ctx: ComposeContext, svc: Service, health: Health, published: list[str]) -> Fix:
+def _display(ctx: ComposeContext, svc: Service, health: HealthSummary,
+             published: list[str]) -> Fix:
     port = published[0] if published and published[0].isdigit() else "<port>"
     test, note = _probe_for(health.image_ref, port)
     lines = healthcheck_lines(test)

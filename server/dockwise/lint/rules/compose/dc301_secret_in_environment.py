@@ -75,6 +75,9 @@ from dockwise.lint.rules.dockerfile.df302_secret_in_env_or_arg import (
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
 
+#: findings for a service depend on that service alone (see dockwise.compose.incremental)
+SERVICE_LOCAL = True
+
 _URL_CRED = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?P<user>[^:/@\s]*):(?P<pw>[^@/\s]+)@")
 
 # last words of names that select a mechanism rather than hold a secret (DC301 only)
@@ -110,8 +113,25 @@ def literal(value: str) -> bool:
     return not interpolation.parse(value).refs()
 
 
+_FINDINGS: dict[tuple[str, str | None], str | None] = {}
+
+
 def finding(ev: EnvVar) -> str | None:
-    """Why an environment entry holds a secret literal, else None."""
+    """Why an environment entry holds a secret literal, else None (a function of the
+    entry's name and value, remembered)."""
+    key = (ev.name, ev.value)
+    try:
+        return _FINDINGS[key]
+    except KeyError:
+        pass
+    why = _finding(ev)
+    if len(_FINDINGS) > 10_000:
+        _FINDINGS.clear()
+    _FINDINGS[key] = why
+    return why
+
+
+def _finding(ev: EnvVar) -> str | None:
     val = ev.value
     if val is None or not val.strip() or not literal(val):
         return None

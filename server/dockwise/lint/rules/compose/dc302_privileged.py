@@ -29,6 +29,9 @@ from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 from dockwise.text import Span
 
+#: findings for a service depend on that service alone (see dockwise.compose.incremental)
+SERVICE_LOCAL = True
+
 
 @rule(code="DC302", name="privileged", severity=Severity.WARNING)
 def check(ctx: ComposeContext) -> None:

@@ -42,6 +42,9 @@ from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 
+#: findings for a service depend on that service alone (see dockwise.compose.incremental)
+SERVICE_LOCAL = True
+
 _SOCKETS = frozenset({"docker.sock", "podman.sock"})
 _PIPES = frozenset({r"\\.\pipe\docker_engine", "//./pipe/docker_engine"})
 

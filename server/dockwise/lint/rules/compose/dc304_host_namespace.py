@@ -37,6 +37,9 @@ from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 
+#: findings for a service depend on that service alone (see dockwise.compose.incremental)
+SERVICE_LOCAL = True
+
 _WHY = {
     "network_mode": "uses the host's network stack: every port it opens is reachable on "
                     "all host interfaces and `ports:` is ignored",
@@ -51,8 +54,11 @@ _WHY = {
 @rule(code="DC304", name="host-namespace", severity=Severity.WARNING)
 def check(ctx: ComposeContext) -> None:
     for svc in ctx.services:
+        keys = svc.keys
         for key, why in _WHY.items():
-            node = svc.get(key)
+            if key not in keys:
+                continue
+            node = keys[key]
             if text_of(node, ctx.text) != "host":
                 continue
             msg = f"`{key}: host`: service `{svc.name}` {why}"

@@ -45,6 +45,9 @@ from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 
+#: findings for a service depend on that service alone (see dockwise.compose.incremental)
+SERVICE_LOCAL = True
+
 _W_CAPS = {"ALL": "every capability (`privileged` without the devices)",
            "SYS_ADMIN": "mount, namespaces and many container escapes (\"the new root\")"}
 _I_CAPS = {"SYS_PTRACE": "reading and tracing other processes' memory",

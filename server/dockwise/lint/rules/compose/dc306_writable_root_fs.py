@@ -56,6 +56,9 @@ from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
 
+#: findings for a service depend on that service alone (see dockwise.compose.incremental)
+SERVICE_LOCAL = True
+
 IMAGE_TMPFS = {"nginx": ["/var/cache/nginx", "/var/run"],
                "postgres": ["/var/run/postgresql"]}
 

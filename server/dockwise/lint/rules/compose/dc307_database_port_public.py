@@ -58,6 +58,9 @@ DB_PORTS = {5432: "PostgreSQL", 3306: "MySQL/MariaDB", 33060: "MySQL X", 6379: "
             8123: "ClickHouse", 2379: "etcd", 8091: "Couchbase"}
 _ALL = ("", "0.0.0.0", "::", "[::]")
 
+#: findings for a service depend on that service alone (see dockwise.compose.incremental)
+SERVICE_LOCAL = True
+
 
 def _targets(raw: str, env: dict[str, str]) -> list[int]:
     if "$" in raw:

@@ -95,6 +95,9 @@ from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
 
+#: findings for a service depend on that service alone (see dockwise.compose.incremental)
+SERVICE_LOCAL = True
+
 _ITEM_LINE = re.compile(r"^[ \t]*-[ \t]+$")
 
 

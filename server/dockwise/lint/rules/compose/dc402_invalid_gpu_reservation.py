@@ -74,12 +74,18 @@ from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 
+#: findings for a service depend on that service alone (see dockwise.compose.incremental)
+SERVICE_LOCAL = True
+
 
 @rule(code="DC402", name="invalid-gpu-reservation", severity=Severity.ERROR)
 def check(ctx: ComposeContext) -> None:
     for svc in ctx.services:
-        image = text_of(svc.get("image"), ctx.text) or ""
-        resources = get(get(svc.node, "deploy"), "resources")
+        keys = svc.keys
+        if "deploy" not in keys and "gpus" not in keys:
+            continue
+        image = text_of(keys.get("image"), ctx.text) or ""
+        resources = get(keys.get("deploy"), "resources")
         devices = get(get(resources, "reservations"), "devices")
         if isinstance(devices, SequenceNode):
             for item in devices.value:

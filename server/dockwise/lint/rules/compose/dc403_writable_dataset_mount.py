@@ -63,6 +63,9 @@ from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
 
+#: findings for a service depend on that service alone (see dockwise.compose.incremental)
+SERVICE_LOCAL = True
+
 _STRONG = re.compile(r"^(?:datasets?|corpus|corpora|(?:training|train)[-_]?data(?:sets?)?)$")
 _WEAK = frozenset({"data", "train", "training"})
 _VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")

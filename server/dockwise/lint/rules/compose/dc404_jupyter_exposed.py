@@ -53,6 +53,9 @@ from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 
+#: findings for a service depend on that service alone (see dockwise.compose.incremental)
+SERVICE_LOCAL = True
+
 _APPS = r"(?:NotebookApp|ServerApp|IdentityProvider|PasswordIdentityProvider|LabApp)"
 _TOKEN_EMPTY = re.compile(rf"--{_APPS}\.token(?:=|\s+)(?:''|\"\"|\\'\\'|\\\"\\\"|(?=[\s\"'\],;]|$))")
 _PASSWORD = re.compile(rf"--{_APPS}\.(?:password|hashed_password)(?:=|\s+)(['\"]?)([^\s'\"]*)\1")

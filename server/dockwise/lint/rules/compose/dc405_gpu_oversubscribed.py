@@ -39,9 +39,11 @@ in each such service of the linted file, naming the others.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
-from dockwise.compose.builds import Layer, merged_profiles, service_layers
+from dockwise.compose.builds import Layer, merged_profiles, service_layers, services_index
 from dockwise.compose.gpu import GpuRequest, effective, gpu_requests
+from dockwise.compose.incremental import kept
 from dockwise.compose.yaml_model import MappingNode, Node
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
@@ -59,16 +61,13 @@ class _Taker:
 @rule(code="DC405", name="gpu-oversubscribed", severity=Severity.INFORMATION)
 def check(ctx: ComposeContext) -> None:
     takers: list[_Taker] = []
-    for name in ctx.project.sections("services"):
-        layers = service_layers(ctx.project, name, ctx.read_text)
-        found: list[tuple[Layer, GpuRequest]] = []
-        for layer in layers:
-            found.extend((layer, r) for r in gpu_requests(layer.node, layer.file.text))
-        chosen = effective([r for _, r in found])
-        for layer, r in found:
-            if any(r is c for c in chosen) and r.takes_all:
-                takers.append(_Taker(name, merged_profiles(layers), layer, r))
-                break
+    memo = ctx.project.memo
+    for name in services_index(ctx.project):
+        # whether it takes all GPUs, kept between lints: a service that does not is skipped
+        if kept(memo, name, "DC405.takes", partial(_takes_all, ctx, name)):
+            taker = _taker(ctx, name)
+            if taker is not None:
+                takers.append(taker)
     if len(takers) < 2:
         return
     for t in takers:
@@ -86,6 +85,22 @@ def check(ctx: ComposeContext) -> None:
         ctx.report(where,
                    f"service `{t.name}` takes all GPUs, as does {shown}: their GPU memory "
                    "is not isolated — give each service its own `device_ids` or a `count`")
+
+
+def _taker(ctx: ComposeContext, name: str) -> _Taker | None:
+    layers = service_layers(ctx.project, name, ctx.read_text)
+    found: list[tuple[Layer, GpuRequest]] = []
+    for layer in layers:
+        found.extend((layer, r) for r in gpu_requests(layer.node, layer.file.text))
+    chosen = effective([r for _, r in found])
+    for layer, r in found:
+        if any(r is c for c in chosen) and r.takes_all:
+            return _Taker(name, merged_profiles(layers), layer, r)
+    return None
+
+
+def _takes_all(ctx: ComposeContext, name: str) -> bool:
+    return _taker(ctx, name) is not None
 
 
 def _together(a: _Taker, b: _Taker) -> bool:

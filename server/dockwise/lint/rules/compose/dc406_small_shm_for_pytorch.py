@@ -51,6 +51,9 @@ from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Fix, FixAvailability, Severity
 
+#: findings for a service depend on that service alone (see dockwise.compose.incremental)
+SERVICE_LOCAL = True
+
 _TORCH_CMD = re.compile(r"\btorchrun\b|-m\s+torch\.distributed\b|\btorch\.distributed\.(?:run|launch)\b")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgtp])?i?b?\s*$", re.I)
 _MULT = {None: 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
