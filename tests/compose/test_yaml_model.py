@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -111,3 +112,21 @@ def test_interpolation_forms() -> None:
     assert [x.name for x in sub("$UNSET and ${X:-${UNSET2}}", env).missing] == ["UNSET", "UNSET2"]
     probs = interpolation.parse("${} ${A#x} ${B").problems
     assert [p.message.split(":")[0].split(" ")[0] for p in probs] == ["empty", "unsupported", "unclosed"]
+
+
+@pytest.mark.parametrize(("text", "infinite"), [
+    # a mapping merging itself: its own keys win, the merge adds nothing
+    ("services:\n  web: &a\n    image: nginx:1.27\n    <<: *a\n", False),
+    # a mapping merged into its own child, a sequence containing itself: infinitely deep
+    ("x-a: &a\n  image: nginx:1.27\n  environment:\n    <<: *a\n"
+     "services:\n  web:\n    <<: *a\n", True),
+    ("x-s: &s\n  - a\n  - *s\nservices:\n  web:\n    image: nginx:1.27\n    command: *s\n",
+     True),
+])
+def test_recursive_aliases_give_a_clear_error_not_a_crash(text: str, infinite: bool) -> None:
+    from dockwise.lint.engine import lint_compose_text
+
+    res = lint_compose_text(text)
+    assert res.internal_errors == []
+    deep = [v for v in res.violations if v.code == "DC001" and "contains it" in v.message]
+    assert bool(deep) == infinite

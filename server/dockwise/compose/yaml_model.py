@@ -332,9 +332,12 @@ def _build_lookups(node: Any) -> None:
             merges.append(v)
             continue
         items.append((k, v))
+    # a mapping that merges itself or an ancestor (`&a {<<: *a}`) would recurse forever:
+    # a merge of a mapping whose lookups are being built is skipped
+    node._dw_building = True
     for v in merges:
         for src in (v.value if v.__class__ is SequenceNode else (v,)):
-            if src.__class__ is not MappingNode:
+            if src.__class__ is not MappingNode or getattr(src, "_dw_building", False):
                 continue
             for k, mv in mapping_items(src):
                 if k.__class__ is ScalarNode:
@@ -343,6 +346,7 @@ def _build_lookups(node: Any) -> None:
                     keys[k.value] = k
                     values[k.value] = mv
                 items.append((k, mv))
+    del node._dw_building
     node._dw_items = items
     node._dw_keys = keys
     node._dw_values = values
@@ -653,12 +657,13 @@ def convert(node: Node, text: str, remaining: int,
 
 
 class _Converter:
-    __slots__ = ("budget", "left", "text")
+    __slots__ = ("active", "budget", "left", "text")
 
     def __init__(self, text: str, left: int, budget: int) -> None:
         self.text = text
         self.left = left
         self.budget = budget
+        self.active: set[int] = set()  # collections being converted (a cycle check)
 
     def conv(self, n: Any) -> Any:
         self.left -= 1
@@ -677,9 +682,15 @@ class _Converter:
             else:
                 r = scalar_value(n, self.text)
             return str(r) if r.__class__ is Timestamp else r
-        if cls is SequenceNode:
-            return [self.conv(x) for x in n.value]
-        if cls is MappingNode:
+        if cls is not SequenceNode and cls is not MappingNode:
+            return None
+        if id(n) in self.active:
+            raise ExpansionBudgetExceeded(
+                "an alias refers to a node that contains it: the document is infinitely deep")
+        self.active.add(id(n))
+        try:
+            if cls is SequenceNode:
+                return [self.conv(x) for x in n.value]
             out: dict[Any, Any] = {}
             for k, v in mapping_items(n):
                 key = self.conv(k)
@@ -688,4 +699,5 @@ class _Converter:
                 if key not in out:
                     out[key] = self.conv(v)
             return out
-        return None
+        finally:
+            self.active.discard(id(n))
