@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from dockwise.compose.yaml_model import (
     IMPLICIT,
@@ -81,6 +82,21 @@ _PORT = re.compile(
 )
 
 
+V = TypeVar("V")
+
+
+def _view(svc: Service, attr: str, build: Callable[[Node], list[V]]) -> list[V]:
+    """A normalised view of a service (ports, volumes, …), built once and kept on its node:
+    every rule reading it shares one parse."""
+    node: Any = svc.node
+    try:
+        out: list[V] = getattr(node, attr)
+    except AttributeError:
+        out = build(node)
+        setattr(node, attr, out)
+    return out
+
+
 @dataclass(slots=True)
 class Port:
     node: Node  # the list item
@@ -91,12 +107,7 @@ class Port:
 
 
 def ports(svc: Service, text: str = "") -> list[Port]:
-    node: Any = svc.node  # (the view is kept on the node)
-    try:
-        out: list[Port] = node._dw_ports
-    except AttributeError:
-        out = node._dw_ports = _ports(node)
-    return out
+    return _view(svc, "_dw_ports", _ports)
 
 
 def _ports(node: Node) -> list[Port]:
@@ -164,12 +175,7 @@ def is_path_like(src: str) -> bool:
 
 
 def volumes(svc: Service, text: str = "") -> list[Mount]:
-    node: Any = svc.node  # (the view is kept on the node)
-    try:
-        out: list[Mount] = node._dw_volumes
-    except AttributeError:
-        out = node._dw_volumes = _volumes(node)
-    return out
+    return _view(svc, "_dw_volumes", _volumes)
 
 
 def _volumes(node: Node) -> list[Mount]:
@@ -210,12 +216,7 @@ class Dependency:
 
 
 def depends_on(svc: Service, text: str = "") -> list[Dependency]:
-    node: Any = svc.node  # (the view is kept on the node)
-    try:
-        out: list[Dependency] = node._dw_depends_on
-    except AttributeError:
-        out = node._dw_depends_on = _depends_on(node)
-    return out
+    return _view(svc, "_dw_depends_on", _depends_on)
 
 
 def _depends_on(node: Node) -> list[Dependency]:
@@ -247,12 +248,7 @@ class EnvVar:
 
 
 def environment(svc: Service, text: str = "") -> list[EnvVar]:
-    node: Any = svc.node  # (the view is kept on the node)
-    try:
-        out: list[EnvVar] = node._dw_environment
-    except AttributeError:
-        out = node._dw_environment = _environment(node)
-    return out
+    return _view(svc, "_dw_environment", _environment)
 
 
 def _environment(node: Node) -> list[EnvVar]:
