@@ -18,34 +18,16 @@ import sys
 from pathlib import Path
 
 from dockwise.config import Settings
-from dockwise.dockerfile.analysis import parse
 from dockwise.lint import incremental
 from dockwise.lint.engine import lint_dockerfile_text
-from dockwise.lint.types import Violation
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "unit"))
+# the same edits and the same comparison as the unit test that runs this on a sample
+from test_incremental import editor_edits, finding_key  # noqa: E402
+
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "dockerfiles"
 PATH = Path("/nonexistent-context/Dockerfile")
-
-
-def key(vs: list[Violation]) -> set[tuple[object, ...]]:
-    return {(v.code, v.span.start, v.span.end, v.message, int(v.severity), None if v.fix is None
-             else (v.fix.title, tuple((e.span.start, e.span.end, e.new_text, e.path)
-                                      for e in v.fix.edits)))
-            for v in vs}
-
-
-def variants(text: str, rnd: random.Random) -> list[str]:
-    out = []
-    for st in parse(text).stages:
-        instrs = [st.from_, *st.instructions]
-        for ins in rnd.sample(instrs, min(2, len(instrs))):
-            eol = text.find("\n", ins.span.start)
-            eol = len(text) if eol < 0 else eol
-            out.append(text[:eol] + "x" + text[eol:])
-            out.append(text[: ins.span.start] + "# c\n" + text[ins.span.start :])
-            out.append(text[: ins.span.start] + text[ins.span.end :])
-    return out
 
 
 def main() -> int:
@@ -68,10 +50,10 @@ def main() -> int:
             continue
         incremental.clear()
         lint_dockerfile_text(text, PATH, settings, incremental=True)
-        for v in [*variants(text, rnd), text]:
+        for v in [*editor_edits(text, rnd), text]:
             n += 1
-            a = key(lint_dockerfile_text(v, PATH, settings, incremental=True).violations)
-            b = key(lint_dockerfile_text(v, PATH, settings).violations)
+            a = set(finding_key(lint_dockerfile_text(v, PATH, settings, incremental=True).violations))
+            b = set(finding_key(lint_dockerfile_text(v, PATH, settings).violations))
             for x in a ^ b:
                 code = str(x[0])
                 bad[code] += 1

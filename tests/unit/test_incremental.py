@@ -21,7 +21,7 @@ SETTINGS = Settings()
 PATH = Path("/nonexistent-context/Dockerfile")
 
 
-def _key(vs: list[Violation]) -> list[tuple[object, ...]]:
+def finding_key(vs: list[Violation]) -> list[tuple[object, ...]]:
     return [(v.code, v.span.start, v.span.end, v.message, int(v.severity), None if v.fix is None
              else (v.fix.title, v.fix.applicability,
                    tuple((e.span.start, e.span.end, e.new_text, e.path) for e in v.fix.edits)))
@@ -31,10 +31,10 @@ def _key(vs: list[Violation]) -> list[tuple[object, ...]]:
 def _same_as_cold(text: str) -> None:
     inc = lint_dockerfile_text(text, PATH, SETTINGS, incremental=True)
     cold = lint_dockerfile_text(text, PATH, SETTINGS)
-    assert _key(inc.violations) == _key(cold.violations)
+    assert finding_key(inc.violations) == finding_key(cold.violations)
 
 
-def _edits(text: str, rnd: random.Random) -> list[str]:
+def editor_edits(text: str, rnd: random.Random) -> list[str]:
     """Edits an editor makes: type at the end of a line, add a comment line, delete an
     instruction — at two instructions of every stage."""
     an = parse(text)
@@ -70,7 +70,7 @@ CMD python app.py
 def test_edits_of_a_multi_stage_file_match_a_cold_lint() -> None:
     incremental.clear()
     _same_as_cold(MULTI)
-    for variant in [*_edits(MULTI, random.Random(0)), MULTI]:
+    for variant in [*editor_edits(MULTI, random.Random(0)), MULTI]:
         _same_as_cold(variant)
 
 
@@ -107,7 +107,7 @@ def test_cached_findings_and_fixes_move_with_their_stage() -> None:
     edited = edited.replace("npm install", "npm ci --omit=dev && echo done")
     inc = lint_dockerfile_text(edited, PATH, SETTINGS, incremental=True)
     cold = lint_dockerfile_text(edited, PATH, SETTINGS)
-    assert _key(inc.violations) == _key(cold.violations)
+    assert finding_key(inc.violations) == finding_key(cold.violations)
     # fixing to a fixpoint through the incremental path writes what a cold lint writes
     fixed_inc = fix_to_fixpoint(edited, lambda t: lint_dockerfile_text(
         t, PATH, SETTINGS, incremental=True).violations, unsafe=True).text
@@ -141,7 +141,7 @@ def test_findings_that_read_the_build_context_are_refreshed(tmp_path: Path,
     assert df107(edited) == [edited.index("models/", edited.index("AS b"))]
     epoch[0] += 1
     inc = lint_dockerfile_text(edited, df, SETTINGS, incremental=True)
-    assert _key(inc.violations) == _key(lint_dockerfile_text(edited, df, SETTINGS).violations)
+    assert finding_key(inc.violations) == finding_key(lint_dockerfile_text(edited, df, SETTINGS).violations)
     assert sum(v.code == "DF107" for v in inc.violations) == 2
 
 
@@ -189,9 +189,9 @@ def test_corpus_edits_match_a_cold_lint() -> None:
             continue
         incremental.clear()
         lint_dockerfile_text(text, PATH, SETTINGS, incremental=True)
-        for variant in [*_edits(text, rnd), text]:
+        for variant in [*editor_edits(text, rnd), text]:
             inc = lint_dockerfile_text(variant, PATH, SETTINGS, incremental=True)
             cold = lint_dockerfile_text(variant, PATH, SETTINGS)
-            assert _key(inc.violations) == _key(cold.violations), f"{f} after an edit"
+            assert finding_key(inc.violations) == finding_key(cold.violations), f"{f} after an edit"
             checked += 1
     assert checked > 500
