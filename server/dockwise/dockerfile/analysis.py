@@ -65,6 +65,7 @@ class Analysis:
     _names: dict[str, list[Stage]] | None = None
     _shells: dict[int, list[str] | None] | None = None
     _sources: dict[int, set[int]] | None = None
+    _layout: object | None = None  # lint.incremental.StageLayout, made on first use
 
     # -- stage helpers -----------------------------------------------------------
     def stages_named(self, name: str) -> list[Stage]:

@@ -136,31 +136,29 @@ def clear() -> None:
         _FRAMES.clear()
 
 
-class StagePlan:
-    """The stages of one lint: their keys, their components, which components are cached
-    (clean) and which must be checked (dirty)."""
+class StageLayout:
+    """Where the stages of an analysed file are, their texts and their components: what
+    every plan of a lint (and of the same text again) shares. Kept on the analysis."""
 
-    def __init__(self, an: Analysis, settings: Settings, rule_codes: Iterable[str],
-                 context: Hashable) -> None:
+    def __init__(self, an: Analysis) -> None:
         text = an.dockerfile.text
         stages = an.stages
-        self.settings = settings
         self.starts = [st.from_.span.start for st in stages]
         self.ends = [*self.starts[1:], len(text)]
         self.prelude_end = self.starts[0] if stages else len(text)
-        texts = [text[s:e] for s, e in zip(self.starts, self.ends, strict=True)]
+        self.texts = [text[s:e] for s, e in zip(self.starts, self.ends, strict=True)]
+        self.start_lines = [st.from_.start_line for st in stages]
         deps: list[tuple[int, ...]] = []
         for st in stages:
             used = an.sources_used(st)
             if st.parent is not None:
                 used.add(st.parent)
             deps.append(tuple(sorted(used)))
-        frame = _intern((
+        self.frame: tuple[Hashable, ...] = (
             text[: self.prelude_end],
             tuple(text[st.from_.span.start : st.from_.span.end] for st in stages),
-            tuple(deps), tuple(sorted(an.targets)), context, id(settings),
-            tuple(sorted(rule_codes)),
-        ))
+            tuple(deps), tuple(sorted(an.targets)),
+        )
         # stages linked by FROM or `--from` (either way) form a component
         parent = list(range(len(stages)))
 
@@ -177,10 +175,34 @@ class StagePlan:
         for i in range(len(stages)):
             groups.setdefault(root(i), []).append(i)
         self.components = list(groups.values())  # stage indexes, ascending
-        self.keys: list[tuple[Hashable, ...]] = []
-        for st in stages:
-            others = tuple(texts[i] for i in groups[root(st.index)] if i != st.index)
-            self.keys.append((frame, st.from_.start_line, texts[st.index], others))
+        # each stage's component's other stages' texts (part of the stage's key)
+        self.others = [tuple(self.texts[j] for j in groups[root(i)] if j != i)
+                       for i in range(len(stages))]
+
+
+def layout_of(an: Analysis) -> StageLayout:
+    got = an._layout
+    if not isinstance(got, StageLayout):
+        got = an._layout = StageLayout(an)
+    return got
+
+
+class StagePlan:
+    """The stages of one lint: their keys, their components, which components are cached
+    (clean) and which must be checked (dirty)."""
+
+    def __init__(self, an: Analysis, settings: Settings, rule_codes: Iterable[str],
+                 context: Hashable) -> None:
+        lay = layout_of(an)
+        self.settings = settings
+        self.starts = lay.starts
+        self.ends = lay.ends
+        self.prelude_end = lay.prelude_end
+        self.components = lay.components
+        frame = _intern((*lay.frame, context, id(settings), tuple(sorted(rule_codes))))
+        self.keys: list[tuple[Hashable, ...]] = [
+            (frame, line, t, others)
+            for line, t, others in zip(lay.start_lines, lay.texts, lay.others, strict=True)]
         entries: dict[int, _Entry] = {}
         with _LOCK:
             for i, k in enumerate(self.keys):
