@@ -51,8 +51,8 @@ def scan(text: str) -> Dockerfile:
 
 def _scan(text: str) -> Dockerfile:
     index = LineIndex(text)
-    nlines = index.line_count
-    lines = [(index.line_start(i), index.line_end(i)) for i in range(nlines)]
+    lines = _line_bounds(text, index)
+    nlines = len(lines)
 
     directives: list[Directive] = []
     misplaced: list[Comment] = []
@@ -119,6 +119,19 @@ def _scan(text: str) -> Dockerfile:
     )
 
 
+def _line_bounds(text: str, index: LineIndex) -> list[tuple[int, int]]:
+    """(start, end) of every line, line breaks excluded."""
+    if "\r" in text:
+        return [(index.line_start(i), index.line_end(i)) for i in range(index.line_count)]
+    out = []
+    s = 0
+    for piece in text.split("\n"):
+        e = s + len(piece)
+        out.append((s, e))
+        s = e + 1
+    return out
+
+
 def _continues(content: str, escape: str) -> bool:
     # BuildKit's `([^\\])\\[ \t]*$|^\\[ \t]*$`: a line ending in two escape characters
     # (`C:\\dir\\`) does not continue
@@ -135,6 +148,13 @@ def _read_instruction(
     comments: list[Comment],
 ) -> tuple[Instruction, int]:
     nlines = len(lines)
+    e = lines[i][1]
+    content = text[off:e]
+    if not _continues(content, escape) and "<<" not in content:
+        # the common case: one physical line, no heredoc
+        instr = _parse_instruction(LogicalLine(content, [(0, off, len(content))]), 0, escape)
+        instr.start_line = instr.end_line = i
+        return instr, i + 1
     parts: list[str] = []
     segments: list[tuple[int, int, int]] = []
     empty_lines: list[Span] = []
@@ -245,11 +265,18 @@ def _parse_instruction(line: LogicalLine, lo: int, escape: str) -> Instruction:
     assert km is not None
     kstart, k = km.start(1), km.end(1)
     raw_kw = km.group(1)
+    base = line._base
+    if base >= 0:  # one physical line: logical offset + base = source offset
+        kw_span = Span(base + kstart, base + k)
+        span = Span(base + kstart, base + len(t))
+    else:
+        kw_span = line.span(kstart, k)
+        span = line.span(kstart, len(t))
     return Instruction(
         keyword=raw_kw.upper(),
         raw_keyword=raw_kw,
-        keyword_span=line.span(kstart, k),
-        span=line.span(kstart, len(t)),
+        keyword_span=kw_span,
+        span=span,
         start_line=0,
         end_line=0,
         line=line,
@@ -342,46 +369,49 @@ def unquote(raw: str, escape: str = "\\") -> str:
     return "".join(out)
 
 
+_WORD_RES: dict[str, re.Pattern[str]] = {}
+
+
+def _word_re(escape: str) -> re.Pattern[str]:
+    """A shell-like word: unquoted runs, escaped characters, single- and double-quoted
+    strings (an unclosed quote runs to the end); a lone escape at the end is literal."""
+    r = _WORD_RES.get(escape)
+    if r is None:
+        e = re.escape(escape)
+        r = _WORD_RES[escape] = re.compile(
+            rf"""(?:[^ \t'"{e}]+|{e}.|'[^']*'?|"(?:[^"{e}]|{e}.)*"?|{e})+""", re.DOTALL)
+    return r
+
+
+def _has_quote(raw: str, escape: str) -> bool:
+    """Whether a word opens a quote (an escaped quote character does not)."""
+    if escape not in raw:
+        return "'" in raw or '"' in raw
+    i, n = 0, len(raw)
+    while i < n:
+        c = raw[i]
+        if c == escape and i + 1 < n:
+            i += 2
+            continue
+        if c in "'\"":
+            return True
+        i += 1
+    return False
+
+
 def split_words(line: LogicalLine, lo: int, hi: int, escape: str = "\\") -> list[Word]:
     """Split logical ``[lo, hi)`` into whitespace-separated words, honouring quotes."""
     t = line.text
-    words: list[Word] = []
     seg = t[lo:hi]
     if "'" not in seg and '"' not in seg and escape not in seg:
-        for m in _WORD.finditer(t, lo, hi):
-            words.append(Word(m.group(0), m.group(0), m.start(), m.end(), line))
-        return words
-    i = lo
-    while i < hi:
-        while i < hi and t[i] in _WS:
-            i += 1
-        if i >= hi:
-            break
-        start = i
-        q = ""
-        quoted = False
-        while i < hi:
-            c = t[i]
-            if q:
-                if c == escape and q == '"' and i + 1 < hi:
-                    i += 2
-                    continue
-                if c == q:
-                    q = ""
-            elif c == escape and i + 1 < hi:
-                i += 2
-                continue
-            elif c in "'\"":
-                q = c
-                quoted = True
-            elif c in _WS:
-                break
-            i += 1
-        raw = t[start:i]
-        words.append(
-            Word(raw, unquote(raw, escape) if quoted or escape in raw else raw, start, i,
-                 line, quoted)
-        )
+        return [Word(m.group(0), m.group(0), m.start(), m.end(), line)
+                for m in _WORD.finditer(t, lo, hi)]
+    words: list[Word] = []
+    for m in _word_re(escape).finditer(t, lo, hi):
+        raw = m.group(0)
+        quoted = _has_quote(raw, escape)
+        words.append(Word(raw, unquote(raw, escape) if quoted or escape in raw else raw,
+                          m.start(), m.end(), line, quoted))
     return words
 
 
