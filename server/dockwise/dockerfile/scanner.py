@@ -25,6 +25,7 @@ _DIRECTIVE_RE = re.compile(r"#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ 
 KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 _HEREDOC_RE = re.compile(r"^(\d*)<<(-?)(.*)$")
 _WS = " \t"
+_JSON_PLAIN = re.compile(r'[^"\\\x00-\x1f]*')
 _WORD = re.compile(r"[^ \t]+")
 _KEYWORD = re.compile(r"[ \t]*([^ \t]*)")
 
@@ -439,12 +440,16 @@ def _scan_json_array(line: LogicalLine, lo: int, hi: int) -> list[JsonElement] |
             j += 1
         if j >= hi:
             return None
-        try:
-            value = json.loads(t[i : j + 1])
-        except ValueError:
-            return None
-        if not isinstance(value, str):
-            return None
+        raw = t[i + 1 : j]
+        if _JSON_PLAIN.fullmatch(raw):
+            value = raw  # no escapes or control characters: the text is the value
+        else:
+            try:
+                value = json.loads(t[i : j + 1])
+            except ValueError:
+                return None
+            if not isinstance(value, str):
+                return None
         elems.append(JsonElement(value, line.span(i, j + 1)))
         i = skip_ws(j + 1)
         if i < hi and t[i] == ",":

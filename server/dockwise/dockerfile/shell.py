@@ -89,12 +89,30 @@ class Script(NamedTuple):
         return self.to_src(end, end)
 
 
-_OPS = ("&&", "||", ";;", "|", ";", "&", "\n")
-_OP_START = frozenset("&|;\n")
-_REDIR_START = frozenset("0123456789<>&")
 # a word with no quoting, escapes or expansions: its value is its text
-_SIMPLE_WORD = re.compile(r"[^\s'\"\\`$;&|()<>]+")
-_WORD_END = frozenset(" \t\r\n;&|()<>")
+_SIMPLE_WORD_CHAR = r"[^\s'\"\\`$;&|()<>]"
+
+
+_TOKEN_RES: dict[str, re.Pattern[str]] = {}
+
+
+def _token_re(escape: str) -> re.Pattern[str]:
+    """One token at a position: blanks, a line continuation, a comment, a redirection with
+    its fd target, an operator, a subshell/brace-group character, or a word with no
+    quoting, escapes or expansions. Anything else is read by :func:`_scan_word`."""
+    r = _TOKEN_RES.get(escape)
+    if r is None:
+        e = re.escape(escape)
+        r = _TOKEN_RES[escape] = re.compile(
+            r"(?P<ws>[ \t\r]+)"
+            rf"|(?P<cont>{e}\n)"
+            r"|(?P<comment>\#[^\n]*+)"
+            rf"|(?P<redir>{_REDIR_TOKEN.pattern})"
+            r"|(?P<op>&&|\|\||;;|\||;|&|\n)"
+            r"|(?P<group>[()]|[{}](?=[ \t\n;]|\Z))"
+            rf"|(?P<word>{_SIMPLE_WORD_CHAR}++)(?=[ \t\r\n;&|()<>]|\Z)"
+        )
+    return r
 
 
 def tokenize(text: str, to_src: Callable[[int, int], Span], escape: str = "\\") -> list[Command]:
@@ -120,43 +138,22 @@ def tokenize(text: str, to_src: Callable[[int, int], Span], escape: str = "\\") 
                 commands[-1].op_after = op
             pending = op
 
-    simple = _SIMPLE_WORD.match
+    token = _token_re(escape).match
     while i < n:
-        c = text[i]
-        if c in " \t\r":
-            i += 1
-            continue
-        if c == escape and i + 1 < n and text[i + 1] == "\n":  # line continuation in a body
-            i += 2
-            continue
-        if c == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-            continue
-        if c in _REDIR_START:
-            m = _REDIR_TOKEN.match(text, i)
-            if m:
-                cur.append(ShellWord(m.group(0), m.group(0), i, m.end(), to_src))
-                i = m.end()
-                continue
-        if c in _OP_START:
-            matched = next((op for op in _OPS if text.startswith(op, i)), None)
-            if matched is not None:
-                flush(matched)
-                i += len(matched)
-                continue
-        if c in "()" or (c in "{}" and (i + 1 >= n or text[i + 1] in " \t\n;")):
-            # subshells / brace groups are flattened; they end the command before them
-            flush("")
-            i += 1
+        m = token(text, i)
+        if m is not None:
+            kind = m.lastgroup
+            j = m.end()
+            if kind == "word" or kind == "redir":
+                raw = m.group(0)
+                cur.append(ShellWord(raw, raw, i, j, to_src))
+            elif kind == "op":
+                flush(m.group(0))
+            elif kind == "group":  # subshells / brace groups are flattened
+                flush("")
+            i = j  # blanks, continuations, comments: nothing to keep
             continue
         start = i
-        m = simple(text, i)
-        if m is not None and (m.end() >= n or text[m.end()] in _WORD_END):
-            i = m.end()
-            raw = text[start:i]
-            cur.append(ShellWord(raw, raw, start, i, to_src))
-            continue
         i, quoted = _scan_word(text, i, escape)
         if i == start:
             i += 1
