@@ -65,6 +65,19 @@ def test_compose_truncates_string_commands_and_converts_numbers(tmp_path: Path) 
     assert 'A: "3.1"' in out and 'B: "1e+06"' in out and 'C: "493"' in out
 
 
+@needs_oracle
+def test_redefined_anchor_accepted_like_compose(tmp_path: Path) -> None:
+    text = ("x-a: &a\n  image: nginx:1.27\nx-b: &a\n  image: redis:7.4\n"
+            "services:\n  web:\n    <<: *a\n")
+    f = tmp_path / "compose.yaml"
+    f.write_text(text)
+    assert ORACLE is not None
+    out = subprocess.run([str(ORACLE), "-f", str(f), "config"], capture_output=True, text=True,
+                         check=True).stdout
+    assert "image: redis:7.4" in out  # the alias takes the latest definition
+    assert codes(text, "DC001") == []
+
+
 def test_dc007_profiles_and_ips() -> None:
     base = "services:\n  a:\n    image: x\n    {a}\n  b:\n    image: x\n    {b}\n"
     def run(a: str, b: str) -> list[str]:

@@ -130,3 +130,26 @@ def test_recursive_aliases_give_a_clear_error_not_a_crash(text: str, infinite: b
     assert res.internal_errors == []
     deep = [v for v in res.violations if v.code == "DC001" and "contains it" in v.message]
     assert bool(deep) == infinite
+
+
+def test_redefined_anchor_is_valid_and_aliases_take_the_latest_definition() -> None:
+    # go-yaml (Compose) accepts an anchor defined twice; libyaml's composer does not
+    from dockwise.lint.engine import lint_compose_text
+
+    text = ("x-a: &a\n  image: nginx:1.27\nx-b: &a\n  image: redis:7.4\n"
+            "services:\n  web:\n    <<: *a\n  db:\n    labels: {note: café}\n    image: &a postgres:17\n"
+            "    command: [*a]\n")
+    doc = load(text)
+    assert doc.error is None
+    web = get(get(doc.root, "services"), "web")
+    assert to_python(web, text) == {"image": "redis:7.4"}
+    img = get(get(get(doc.root, "services"), "db"), "image")
+    assert img is not None
+    s = span_of(img)
+    # character offsets after non-ASCII text; a node's range starts at its anchor (both loaders)
+    assert text[s.start : s.end] == "&a postgres:17"
+    res = lint_compose_text(text)
+    assert res.internal_errors == []
+    assert [v.message for v in res.violations if v.code == "DC001"] == []
+    # an alias before any definition is still an error
+    assert load("a: *x\nb: &x 1\nc: &x 2\n").error is not None

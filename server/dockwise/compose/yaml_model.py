@@ -128,17 +128,47 @@ class _Loader(CParser, _ImplicitResolver):
         _ImplicitResolver.__init__(self)
 
 
+class _RedefiningLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+                        yaml.composer.Composer, _ImplicitResolver):
+    """The pure-Python loader, for documents that define an anchor twice: go-yaml (Compose)
+    accepts that and an alias refers to the latest definition before it; libyaml's composer
+    rejects it and cannot be told otherwise. Slow, so only used for such documents."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _ImplicitResolver.__init__(self)
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if not isinstance(event, yaml.AliasEvent) and event.anchor is not None:
+            self.anchors.pop(event.anchor, None)  # a new definition replaces the old one
+        node: Node = super().compose_node(parent, index)  # type: ignore[assignment]
+        return node
+
+
+def _compose_all(loader: Any) -> list[Node | None]:
+    docs: list[Node | None] = []
+    try:
+        while loader.check_node():
+            docs.append(loader.get_node())
+    finally:
+        loader.dispose()
+    return docs
+
+
 def load(text: str) -> YamlDocument:
     """Compose the YAML text into nodes. Never raises."""
     index = None
     try:
-        loader = _Loader(text)
-        docs: list[Node | None] = []
         try:
-            while loader.check_node():
-                docs.append(loader.get_node())
-        finally:
-            loader.dispose()
+            docs = _compose_all(_Loader(text))
+        except yaml.composer.ComposerError as e:
+            if not (e.context or "").startswith("found duplicate anchor"):
+                raise
+            docs = _compose_all(_RedefiningLoader(text))
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         off = mark.index if mark is not None else 0
