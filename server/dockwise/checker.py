@@ -16,6 +16,7 @@ from dockwise.config import Settings, settings_for
 from dockwise.documents import (
     COMPOSE,
     DOCKERFILE,
+    cached_listing,
     compose_files_near,
     is_compose_name,
     is_dockerfile_name,
@@ -155,7 +156,7 @@ def _run_job(job: Job) -> FileOutcome:
     else:
         # the target stages and named contexts of the Compose builds of this Dockerfile
         # (the Compose machinery is imported only when Compose files are around)
-        near = compose_files_near(path)
+        near = compose_files_near(path, cached_listing)
         if near:
             from dockwise.compose.builds import compose_builds_near
 

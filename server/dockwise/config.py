@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dockwise.documents import resolved
 from dockwise.lint.types import Severity
 
 
@@ -215,18 +216,15 @@ def load_file(path: Path) -> Settings:
 
 @functools.cache
 def find_config(directory: Path) -> Path | None:
-    """Nearest `.dockwise.toml`, or `pyproject.toml` with `[tool.dockwise]`, up the tree."""
-    d = directory
-    while True:
-        cand = d / ".dockwise.toml"
-        if cand.is_file():
-            return cand
-        pp = d / "pyproject.toml"
-        if pp.is_file() and _has_dockwise_table(pp):
-            return pp
-        if d.parent == d:
-            return None
-        d = d.parent
+    """Nearest `.dockwise.toml`, or `pyproject.toml` with `[tool.dockwise]`, up the tree
+    (each directory is looked at once: the answer for its parent is remembered too)."""
+    cand = directory / ".dockwise.toml"
+    if cand.is_file():
+        return cand
+    pp = directory / "pyproject.toml"
+    if pp.is_file() and _has_dockwise_table(pp):
+        return pp
+    return None if directory.parent == directory else find_config(directory.parent)
 
 
 def _has_dockwise_table(pp: Path) -> bool:
@@ -250,15 +248,11 @@ def _has_dockwise_table(pp: Path) -> bool:
 @functools.cache
 def find_hadolint_ignored(directory: Path) -> tuple[str, ...]:
     """`ignored:` of the nearest `.hadolint.yaml`/`.hadolint.yml` up the tree."""
-    d = directory
-    while True:
-        for name in (".hadolint.yaml", ".hadolint.yml"):
-            cand = d / name
-            if cand.is_file():
-                return _read_hadolint(cand)
-        if d.parent == d:
-            return ()
-        d = d.parent
+    for name in (".hadolint.yaml", ".hadolint.yml"):
+        cand = directory / name
+        if cand.is_file():
+            return _read_hadolint(cand)
+    return () if directory.parent == directory else find_hadolint_ignored(directory.parent)
 
 
 def _read_hadolint(path: Path) -> tuple[str, ...]:
@@ -276,7 +270,7 @@ def _read_hadolint(path: Path) -> tuple[str, ...]:
 def settings_for(path: Path | None, explicit: Path | None = None) -> Settings:
     """Project settings for a file (nearest config up the tree, or ``explicit``)."""
     cfg = explicit
-    directory = (path.parent if path is not None else Path.cwd()).resolve()
+    directory = resolved(path.parent if path is not None else Path.cwd())
     if cfg is None:
         cfg = find_config(directory)
     s = _load_cached(cfg, *_stamp(cfg)) if cfg is not None else Settings()
@@ -303,3 +297,4 @@ def clear_caches() -> None:
     """Forget discovered config locations (after files were created or deleted)."""
     find_config.cache_clear()
     find_hadolint_ignored.cache_clear()
+    resolved.cache_clear()

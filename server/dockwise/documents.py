@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import codecs
 import fnmatch
+import functools
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path, PurePath
 from typing import NamedTuple
 
@@ -72,20 +74,43 @@ def decode(data: bytes) -> Decoded:
 COMPOSE_SEARCH_LEVELS = 6  # directories above a Dockerfile searched for Compose files
 
 
-def compose_files_near(dockerfile_path: Path) -> list[Path]:
+class _Listing(NamedTuple):
+    compose_files: list[Path]  # files whose names are Compose file names, sorted
+    has_git: bool
+
+
+def _listing(d: Path) -> _Listing:
+    try:
+        names = sorted(os.listdir(d))
+    except OSError:
+        names = []
+    # plain names: the pattern is matched directly (no PurePath per directory entry)
+    return _Listing([d / n for n in names if _COMPOSE_RE.match(n) and (d / n).is_file()],
+                    ".git" in names)
+
+
+# one listing per directory for a whole `--check` run (files do not appear meanwhile);
+# the language server lists afresh, as files come and go while it runs
+cached_listing = functools.lru_cache(maxsize=4096)(_listing)
+
+
+def compose_files_near(dockerfile_path: Path,
+                       listing: Callable[[Path], _Listing] = _listing) -> list[Path]:
     """Compose files (by name) in a Dockerfile's directory and up to
     :data:`COMPOSE_SEARCH_LEVELS` directories above it, stopping after a directory that
     holds `.git`. Cheap: directory listings only."""
     out: list[Path] = []
     d = dockerfile_path.absolute().parent
     for _ in range(COMPOSE_SEARCH_LEVELS + 1):
-        try:
-            names = sorted(os.listdir(d))
-        except OSError:
-            names = []
-        # plain names: the pattern is matched directly (no PurePath per directory entry)
-        out.extend(d / n for n in names if _COMPOSE_RE.match(n) and (d / n).is_file())
-        if ".git" in names or d.parent == d:
+        here = listing(d)
+        out.extend(here.compose_files)
+        if here.has_git or d.parent == d:
             break
         d = d.parent
     return out
+
+
+@functools.lru_cache(maxsize=1024)
+def resolved(path: Path) -> Path:
+    """``path.resolve()``, remembered (``config.clear_caches`` forgets)."""
+    return path.resolve()

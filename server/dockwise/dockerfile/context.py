@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from dockwise.dockerfile.model import Instruction
+from dockwise.documents import resolved
 from dockwise.text import Span
 
 MAX_READ = 1 << 20  # bytes read from a manifest / ignore file
@@ -40,7 +41,7 @@ def context_dir(ctx: Any, override: Path | str | None = None) -> Path | None:
     path = getattr(ctx, "path", None)
     if path is None:
         return None
-    return Path(path).resolve().parent
+    return resolved(Path(path)).parent
 
 
 def context_is_default(ctx: Any) -> bool:

@@ -335,39 +335,64 @@ def _rstrip_end(t: str, n: int) -> int:
     return n
 
 
+_UNQUOTE_RES: dict[str, re.Pattern[str]] = {}
+
+
+def _unquote_re(escape: str) -> re.Pattern[str]:
+    """Pieces of a word: a single-quoted string, a double-quoted string, an escaped
+    character, a run of plain characters (unclosed quotes run to the end)."""
+    r = _UNQUOTE_RES.get(escape)
+    if r is None:
+        e = re.escape(escape)
+        r = _UNQUOTE_RES[escape] = re.compile(
+            rf"""'([^']*+)'?|"((?:[^"{e}]|{e}.)*+)"?|{e}(.)|([^'"{e}]++|{e})""", re.DOTALL)
+    return r
+
+
 def unquote(raw: str, escape: str = "\\") -> str:
     """Remove shell-style quoting: single quotes literal, escapes inside double quotes
     only before `"`, the escape character, `$` and backtick; an escaped line break is a
     continuation."""
+    if "'" not in raw and '"' not in raw and escape not in raw:
+        return raw
     out: list[str] = []
-    i = 0
-    n = len(raw)
-    q = ""
-    while i < n:
-        c = raw[i]
-        if q == "'":
-            if c == "'":
-                q = ""
-            else:
-                out.append(c)
-        elif c == escape and i + 1 < n:
-            nxt = raw[i + 1]
-            if q == '"' and nxt not in ('"', escape, "$", "`", "\n"):
-                out.append(c)
-            if nxt != "\n":
-                out.append(nxt)
-            i += 1
-        elif q == '"':
-            if c == '"':
-                q = ""
-            else:
-                out.append(c)
-        elif c in "'\"":
-            q = c
+    for m in _unquote_re(escape).finditer(raw):
+        single, double, escaped, plain = m.groups()
+        if plain is not None:
+            out.append(plain)
+        elif single is not None:
+            out.append(single)
+        elif escaped is not None:
+            if escaped != "\n":
+                out.append(escaped)
+        elif escape not in double:
+            out.append(double)
         else:
-            out.append(c)
-        i += 1
+            out.append(_inner_escape(escape).sub(_drop_escape, double))
     return "".join(out)
+
+
+_INNER_ESCAPE_RES: dict[str, re.Pattern[str]] = {}
+
+
+def _inner_escape(escape: str) -> re.Pattern[str]:
+    """An escape inside double quotes: it escapes `"`, itself, `$`, backtick and a line
+    break; before anything else it is kept."""
+    r = _INNER_ESCAPE_RES.get(escape)
+    if r is None:
+        e = re.escape(escape)
+        r = _INNER_ESCAPE_RES[escape] = re.compile(rf"{e}(.)", re.DOTALL)
+    return r
+
+
+def _drop_escape(m: re.Match[str]) -> str:
+    c = m.group(1)
+    esc = m.group(0)[0]
+    if c == "\n":
+        return ""
+    if c in ('"', esc, "$", "`"):
+        return c
+    return m.group(0)
 
 
 _WORD_RES: dict[str, re.Pattern[str]] = {}
