@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from dockwise.dockerfile.model import Instruction
+from dockwise.dockerfile.model import Instruction, JsonElement, Word
 from dockwise.documents import resolved
-from dockwise.text import Span
 
 MAX_READ = 1 << 20  # bytes read from a manifest / ignore file
 MAX_WALK = 5000  # directory entries visited when looking inside a copied directory
@@ -302,11 +301,11 @@ def walk_files(root: Path, ctx_dir: Path, ignore: DockerIgnore | None,
     return out
 
 
-def copy_sources(ins: Instruction) -> list[tuple[str, Span]]:
-    """The source arguments of a COPY/ADD (all but the destination) with their ranges,
-    from the JSON or the shell form."""
-    if ins.exec_form is not None:
-        els = ins.exec_form
-        return [(e.value, e.span) for e in els[:-1]] if len(els) >= 2 else []
+def copy_sources(ins: Instruction) -> list[JsonElement] | list[Word]:
+    """The source arguments of a COPY/ADD (all but the destination), from the JSON or the
+    shell form: each has a ``value`` and a ``span`` (computed when asked for)."""
+    els = ins.exec_form
+    if els is not None:
+        return els[:-1] if len(els) >= 2 else []
     words = ins.words
-    return [(w.value, w.span) for w in words[:-1]] if len(words) >= 2 else []
+    return words[:-1] if len(words) >= 2 else []

@@ -45,6 +45,7 @@ _VALUE_FLAGS = {"platform", "from", "chown", "chmod", "checksum", "mount", "netw
                 "interval", "timeout", "start-period", "start-interval", "retries", "exclude",
                 "device"}
 _TEMPLATE = ("{{", "{%", "{#")
+_NO_FLAGS: frozenset[str] = frozenset()
 _NETWORK = {"default", "none", "host"}
 _MOUNT_TYPES = {"bind", "cache", "tmpfs", "secret", "ssh"}
 _MIN_ARGS = {"ADD": 2, "COPY": 2, "ARG": 1, "ENV": 1, "EXPOSE": 1, "FROM": 1, "LABEL": 1,
@@ -54,8 +55,10 @@ _MIN_ARGS = {"ADD": 2, "COPY": 2, "ARG": 1, "ENV": 1, "EXPOSE": 1, "FROM": 1, "L
 
 def first_template(an: Analysis) -> int | None:
     """Ordinal of the first template line (`{{ … }}`) in the file, if any."""
-    return next((k for k, i in enumerate(an.dockerfile.instructions)
-                 if i.raw_keyword.startswith(_TEMPLATE)), None)
+    for k, i in enumerate(an.dockerfile.instructions):
+        if i.raw_keyword.startswith(_TEMPLATE):
+            return k
+    return None
 
 
 @rule(code="DF001", name="syntax-error", severity=Severity.ERROR)
@@ -105,8 +108,9 @@ def _check_instruction(ctx: DockerfileContext, ins: Instruction) -> None:
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         ctx.report(ins.keyword_span, f"unknown instruction `{ins.raw_keyword}`{hint}")
         return
-    allowed = ALLOWED_FLAGS.get(kw, frozenset())
-    for f in ins.flags:
+    flags = ins.flags
+    allowed = ALLOWED_FLAGS.get(kw, _NO_FLAGS) if flags else _NO_FLAGS
+    for f in flags:
         if f.name not in allowed:
             close = difflib.get_close_matches(f.name, sorted(allowed), n=1)
             hint = f" (did you mean `--{close[0]}`?)" if close else ""
@@ -124,15 +128,30 @@ def _check_instruction(ctx: DockerfileContext, ins: Instruction) -> None:
             None, "true", "false"
         ):
             ctx.report(f.value_span or f.span, f"`--{f.name}` takes true or false")
-    has_body = bool(ins.heredocs)
+    heredocs = ins.heredocs
     need = _MIN_ARGS.get(kw, 0)
-    if kw in ("COPY", "ADD") and has_body:
+    if heredocs and (kw == "COPY" or kw == "ADD"):
         need = 1
-    if need == 1 and kw not in ("FROM", "SHELL") and ins.rest and not ins.has_flags:
-        need = 0  # has an argument: no need to tokenise it
-    nargs = 0
-    if need or kw in ("FROM", "SHELL"):
-        nargs = len(ins.exec_form) if ins.exec_form is not None else len(ins.words)
+    if need == 1 and kw != "FROM" and kw != "SHELL":
+        rest = ins.rest
+        if rest and not rest.startswith("--"):  # (`ins.has_flags`)
+            need = 0  # has an argument: no need to tokenise it
+    if need or kw == "FROM" or kw == "SHELL":
+        _check_count(ctx, ins, kw, need)
+    for h in heredocs:
+        if not h.terminated:
+            ctx.report(h.marker_span,
+                       f"unterminated heredoc: no line `{h.delimiter}` closes it before the end of file")
+    for sp in ins.literal_heredoc_markers:
+        ctx.report(sp, f"heredocs only work in RUN, COPY and ADD: in {kw} this is literal text",
+                   severity=INFO)
+
+
+def _check_count(ctx: DockerfileContext, ins: Instruction, kw: str, need: int) -> None:
+    """The number of arguments (only called when ``need`` or for FROM/SHELL: otherwise
+    nothing here can be reported)."""
+    ef = ins.exec_form
+    nargs = len(ef) if ef is not None else len(ins.words)
     if kw == "FROM" and nargs == 0:
         ctx.report(ins.keyword_span, "`FROM` without an image")
     elif kw == "FROM" and nargs not in (1, 3):
@@ -144,13 +163,6 @@ def _check_instruction(ctx: DockerfileContext, ins: Instruction) -> None:
         ctx.report(ins.keyword_span, f"`{kw}` needs {what}")
     if kw == "SHELL" and nargs and not ins.is_exec_form:
         ctx.report(ins.args_span, 'SHELL must be in JSON form: `SHELL ["/bin/bash", "-c"]`')
-    for h in ins.heredocs:
-        if not h.terminated:
-            ctx.report(h.marker_span,
-                       f"unterminated heredoc: no line `{h.delimiter}` closes it before the end of file")
-    for sp in ins.literal_heredoc_markers:
-        ctx.report(sp, f"heredocs only work in RUN, COPY and ADD: in {kw} this is literal text",
-                   severity=INFO)
 
 
 def _check_mount(ctx: DockerfileContext, value: str, span: Span) -> None:

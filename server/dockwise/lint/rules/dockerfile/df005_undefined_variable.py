@@ -106,6 +106,10 @@ def check(ctx: DockerfileContext) -> None:
         for ins in st.instructions:
             if ins.keyword not in _EXPANDED:
                 continue
+            # every reference needs a `$`: in the arguments, a flag or a heredoc body
+            rest = ins.rest
+            if "$" not in rest and not ins.heredocs and not rest.startswith("--"):
+                continue  # (`--`: `ins.has_flags`)
             scope = an.scope(ins)
             checker = _Checker(ctx, ins, scope, global_args, known_env, root)
             checker.run()
@@ -116,10 +120,12 @@ def _check_from(ctx: DockerfileContext, ins: Instruction, genv: Mapping[str, str
     for f in ins.flags_named("platform"):
         if f.value_span is not None:
             sp = f.value_span
+            if "$" not in ctx.text[sp.start : sp.end]:
+                continue
             for r in find_refs(ctx.text[sp.start : sp.end], ins.escape, single_quotes=True):
                 found.append((r, Span(sp.start + r.lo, sp.start + r.hi)))
     words = ins.words
-    if words:
+    if words and "$" in words[0].raw:
         w = words[0]
         for r in find_refs(w.raw, ins.escape, single_quotes=True):
             found.append((r, ins.span_of(w.lo + r.lo, w.lo + r.hi)))
@@ -160,6 +166,14 @@ def _commonly_set(name: str, base: str) -> bool:
             words = _ALIASES.get(prefix, (prefix,))
             return bool(prefix) and any(w in base for w in words)
     return False
+
+
+def _ignored(r: VarRef, scope: Mapping[str, str | None]) -> bool:
+    """A reference that is never reported."""
+    name = r.name
+    if r.has_default or name in scope or name in PROXY_ARGS or name == "PATH":
+        return True  # BuildKit gives every stage a default PATH, even on scratch
+    return bool(r.op)  # an unsupported operator: not this rule's business
 
 
 class _Checker:
@@ -233,24 +247,30 @@ class _Checker:
 
     def _scan_logical(self, text: str, lo: int, scope: Mapping[str, str | None],
                       same: set[str]) -> None:
+        if "$" not in text:
+            return
         for r in find_refs(text, self.ins.escape, single_quotes=True):
+            if _ignored(r, scope):
+                continue  # (what `_check` returns on first: no span needed)
             self._check(r, self.ins.span_of(lo + r.lo, lo + r.hi), scope, same)
 
     def _scan_source(self, text: str, start: int, scope: Mapping[str, str | None]) -> None:
+        if "$" not in text:
+            return
         for r in find_refs(text, self.ins.escape, single_quotes=True):
             self._check(r, Span(start + r.lo, start + r.hi), scope, set())
 
     def _scan_body(self, text: str, start: int) -> None:
+        if "$" not in text:
+            return
         for r in find_refs(text, self.ins.escape):
             self._check(r, Span(start + r.lo, start + r.hi), self.scope, set())
 
     def _check(self, r: VarRef, span: Span, scope: Mapping[str, str | None],
                same: set[str]) -> None:
+        if _ignored(r, scope):
+            return
         name = r.name
-        if r.has_default or name in scope or name in PROXY_ARGS or name == "PATH":
-            return  # BuildKit gives every stage a default PATH, even on scratch
-        if r.op and not r.has_default:
-            return  # unsupported operator: not this rule's business
         ctx = self.ctx
         if name in same:
             before = ("where it is not defined" if self.known_env

@@ -43,6 +43,8 @@ from dockwise.text import Span
 def check(ctx: DockerfileContext) -> None:
     index = ctx.df.index
     for ins in ctx.df.instructions:
+        if not ins.empty_continuation_lines:
+            continue
         lines = sorted({index.position(s.start)[0] for s in ins.empty_continuation_lines})
         last = _last_logical_line(ctx, ins)
         lines = [ln for ln in lines if ln < last]

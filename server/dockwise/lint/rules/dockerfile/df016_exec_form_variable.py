@@ -82,8 +82,11 @@ def shell_script_index(values: list[str]) -> int | None:
     return None
 
 
+_PATH_SEP = re.compile(r"[/\\]")
+
+
 def _prog(value: str) -> str:
-    return re.split(r"[/\\]", value)[-1].lower()
+    return _PATH_SEP.split(value)[-1].lower()
 
 
 @rule(code="DF016", name="exec-form-variable", severity=Severity.WARNING,
@@ -91,12 +94,13 @@ def _prog(value: str) -> str:
 @stage_local
 def check(ctx: DockerfileContext) -> None:
     for ins in ctx.df.of("CMD", "ENTRYPOINT", "RUN", "HEALTHCHECK", "ONBUILD"):
-        _check(ctx, ins, ctx.analysis.stage_of(ins))
+        _check(ctx, ins, True)
         if ins.sub is not None:
-            _check(ctx, ins.sub, None)
+            _check(ctx, ins.sub, False)
 
 
-def _check(ctx: DockerfileContext, ins: Instruction, stage: Stage | None) -> None:
+def _check(ctx: DockerfileContext, ins: Instruction, in_stage: bool) -> None:
+    """``in_stage``: a stage's own instruction (not an ONBUILD trigger)."""
     kw = ins.keyword
     if kw in ("CMD", "ENTRYPOINT", "RUN"):
         elems = ins.exec_form
@@ -113,7 +117,13 @@ def _check(ctx: DockerfileContext, ins: Instruction, stage: Stage | None) -> Non
     if not elems:
         return
     values = [e.value for e in elems]
+    for v in values:
+        if "$" in v:
+            break
+    else:
+        return  # no variable reference: nothing to report
     script = shell_script_index(values)
+    stage = ctx.analysis.stage_of(ins) if in_stage and kw == "CMD" else None
     if kw == "CMD" and stage is not None and _entrypoint_is_shell(ctx, stage):
         return
     hits: list[tuple[JsonElement, str]] = []

@@ -91,9 +91,15 @@ from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Sever
 from dockwise.text import Span
 
 BASE = "@base"  # the base image's WORKDIR (unknown)
-_PRECHECK = re.compile(
-    r"pip|poetry|pipenv|uv\b|npm|yarn|pnpm|go\s+mod|bundle|composer|cargo", re.I
-)
+# searched in lower-cased text (several times faster than a case-insensitive pattern)
+_PRECHECK = re.compile(r"pip|poetry|pipenv|uv\b|npm|yarn|pnpm|go\s+mod|bundle|composer|cargo")
+
+
+def _precheck(text: str) -> bool:
+    """Whether a RUN may hold an installer this rule reads (a cheap filter)."""
+    return _PRECHECK.search(text.lower()) is not None
+
+
 _NEUTRAL = frozenset({
     "apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper", "mkdir", "useradd", "adduser",
     "groupadd", "addgroup", "true", "set", "export", "update-ca-certificates", "corepack",
@@ -126,15 +132,23 @@ class Install:
     kind: str = ""
 
 
+_PIP_NAME = re.compile(r"pip(3(\.\d+)?)?")
+_PYTHON_NAME = re.compile(r"python(3(\.\d+)?)?")
+_REQ_OPT = re.compile(r"(-r|--requirement|-c|--constraint)(=?)(.*)")
+# programs `classify` knows (besides pip*/python*): anything else is not an installer
+_INSTALLERS = frozenset({"uv", "poetry", "pipenv", "npm", "yarn", "pnpm", "go", "bundle",
+                         "composer", "cargo"})
+
+
 def _is_pip(cmd: Command) -> int:
     """Index of the `install` word when this is a pip install, else -1."""
     v = [w.value for w in cmd.words]
     if not v:
         return -1
     name = cmd.name
-    if re.fullmatch(r"pip(3(\.\d+)?)?", name) and len(v) > 1 and v[1] == "install":
+    if _PIP_NAME.fullmatch(name) and len(v) > 1 and v[1] == "install":
         return 1
-    if re.fullmatch(r"python(3(\.\d+)?)?", name) and v[1:4] == ["-m", "pip", "install"]:
+    if _PYTHON_NAME.fullmatch(name) and v[1:4] == ["-m", "pip", "install"]:
         return 3
     if name == "uv" and v[1:3] == ["pip", "install"]:
         return 2
@@ -184,10 +198,12 @@ _PIP_VALUE_OPTS = {"-r", "--requirement", "-c", "--constraint", "-i", "--index-u
 def classify(cmd0: Command) -> Install | None:
     """An installer this rule cares about, or None."""
     cmd = unwrap(cmd0)
-    v = [w.value for w in cmd.words]
-    if not v:
+    if not cmd.words:
         return None
     name = cmd.name
+    if name not in _INSTALLERS and not name.startswith(("pip", "python")):
+        return None
+    v = [w.value for w in cmd.words]
     k = _is_pip(cmd)
     if k >= 0:
         reqs: list[str] = []
@@ -198,7 +214,7 @@ def classify(cmd0: Command) -> Install | None:
         i = k + 1
         while i < len(words):
             val = words[i].value
-            m = re.fullmatch(r"(-r|--requirement|-c|--constraint)(=?)(.*)", val)
+            m = _REQ_OPT.fullmatch(val)
             if m and m.group(3):
                 reqs.append(m.group(3))
                 req_drop.add(i)
@@ -379,6 +395,9 @@ def _is_broad(ins: Instruction) -> int:
     return -1
 
 
+_SEEN_KINDS = frozenset({"SHELL", "WORKDIR", "COPY", "ADD", "RUN"})
+
+
 @rule(code="DF101", name="copy-before-deps", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES)
 @stage_local
@@ -394,10 +413,14 @@ def check(ctx: DockerfileContext) -> None:
         posix = an.posix_shell(st.from_)  # the SHELL inherited by the stage (one lookup)
         for ins in st.instructions:
             kw = ins.keyword
+            if kw not in _SEEN_KINDS:
+                if broad is not None:
+                    between.append(ins)
+                continue
             if kw == "SHELL" and ins.exec_form:
                 prog = ins.exec_form[0].value.replace("\\", "/").rsplit("/", 1)[-1].lower()
                 posix = prog in ("sh", "bash", "ash", "dash", "zsh", "ksh", "busybox")
-            if kw == "WORKDIR":
+            elif kw == "WORKDIR":
                 words = ins.words
                 val = words[0].value if words else ""
                 if "$" in val:
@@ -407,7 +430,7 @@ def check(ctx: DockerfileContext) -> None:
                         val = ""
                 if val and wd is not None:
                     wd = _join(wd, val.replace("\\", "/"))
-            if kw in ("COPY", "ADD"):
+            elif kw == "COPY" or kw == "ADD":
                 idx = _is_broad(ins)
                 if idx >= 0:
                     dest = ins.exec_form[-1].value if ins.exec_form else ins.words[-1].value
@@ -415,8 +438,8 @@ def check(ctx: DockerfileContext) -> None:
                     broad = Broad(ins, idx, dest_abs, wd)
                     between = []
                     continue
-            if kw == "RUN" and (_PRECHECK.search(ins.rest) or any(
-                    _PRECHECK.search(h.body) for h in ins.heredocs)):
+            elif kw == "RUN" and (_precheck(ins.rest) or any(
+                    _precheck(h.body) for h in ins.heredocs)):
                 if not posix:
                     pass  # PowerShell/cmd: not read as shell code
                 elif broad is None:

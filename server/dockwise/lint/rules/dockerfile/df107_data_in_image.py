@@ -64,13 +64,14 @@ def check(ctx: DockerfileContext) -> None:
         if cdir is not None and not loaded:
             ignore = load_ignore(cdir, Path(ctx.path) if ctx.path else None)
             loaded = True
-        for value, span in copy_sources(ins):
+        for el in copy_sources(ins):
+            value = el.value
             key = (value, cdir)
             if key not in memo:  # the same source is often copied by many stages
                 memo[key] = _data_source(value, cdir, ignore)
             hit = memo[key]
             if hit:
-                ctx.report(span, f"{hit}: keep model weights and datasets outside the image "
+                ctx.report(el.span, f"{hit}: keep model weights and datasets outside the image "
                            "and mount them")
 
 

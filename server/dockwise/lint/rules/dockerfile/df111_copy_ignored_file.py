@@ -66,7 +66,8 @@ def check(ctx: DockerfileContext) -> None:
                 return
         assert ign is not None
         name = ign.path.name if ign.path else ".dockerignore"
-        for value, span in copy_sources(ins):
+        for el in copy_sources(ins):
+            value = el.value
             if is_remote(value):
                 continue
             rel = clean_source(value)
@@ -85,7 +86,7 @@ def check(ctx: DockerfileContext) -> None:
                 probe = "/".join(fixed)
             pat = ign.matching(probe)
             if pat is not None:
-                ctx.report(span, f"`{value}` is excluded by {name} (line {pat.line}: "
+                ctx.report(el.span, f"`{value}` is excluded by {name} (line {pat.line}: "
                            f"`{pat.text}`): it is not sent to the builder, so the "
                            f"{ins.keyword} fails or copies nothing")
 

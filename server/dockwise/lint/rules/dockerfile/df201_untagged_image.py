@@ -58,8 +58,8 @@ from dockwise.dockerfile.analysis import Stage, mount_options
 from dockwise.dockerfile.imageref import RefParts, parse_reference
 from dockwise.dockerfile.model import Flag, Instruction, Word
 from dockwise.dockerfile.variables import find_refs
-from dockwise.images.catalogue import Catalogue
-from dockwise.images.pinning import Pin, pin_reference
+from dockwise.images.catalogue import Catalogue, ImageFamily
+from dockwise.images.pinning import Pin, family_tag_moves, pin_reference
 from dockwise.lint.engine import DockerfileContext
 from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
@@ -103,6 +103,33 @@ class Site:
     replaces: Literal["reference", "tag", "insert-tag", "none"]
     text: str  # the current text of ``edit`` (reference or tag as written there)
     via_arg: str | None = None  # the ARG whose default holds it
+
+
+class FamilyMemo:
+    """`Catalogue.family` and `family_tag_moves`, memoised for one check: big files use
+    the same few bases in many stages."""
+
+    __slots__ = ("_cat", "_families", "_moves")
+
+    def __init__(self, cat: Catalogue) -> None:
+        self._cat = cat
+        self._families: dict[str, ImageFamily | None] = {}
+        self._moves: dict[tuple[str, str | None], bool] = {}
+
+    def family(self, canonical: str) -> ImageFamily | None:
+        fams = self._families
+        if canonical in fams:
+            return fams[canonical]
+        fam = fams[canonical] = self._cat.family(canonical)
+        return fam
+
+    def tag_moves(self, canonical: str, fam: ImageFamily, tag: str | None) -> bool:
+        """``family_tag_moves(fam, tag)``; ``fam`` is ``self.family(canonical)``."""
+        key = (canonical, tag)
+        got = self._moves.get(key)
+        if got is None:
+            got = self._moves[key] = family_tag_moves(fam, tag)
+        return got
 
 
 def named_contexts(ctx: DockerfileContext) -> set[str]:
@@ -166,7 +193,8 @@ def image_uses(ctx: DockerfileContext, *, kinds: tuple[UseKind, ...] = ("from", 
                                     f.value or "")
                     if use is not None:
                         yield use
-            elif kw == "RUN" and "mount" in kinds and "from" in ins.rest.lower():
+            elif kw == "RUN" and "mount" in kinds and ins.rest.startswith("--") \
+                    and "from" in ins.rest.lower():  # (a --mount flag: `ins.has_flags`)
                 for f in ins.flags_named("mount"):
                     v = mount_options(f.value or "").get("from")
                     if v:
@@ -330,13 +358,13 @@ def describe(use: ImageUse, site: Site) -> str:
       fix=FixAvailability.SOMETIMES, equivalents=("DL3006",))
 @stage_local
 def check(ctx: DockerfileContext) -> None:
-    cat = ctx.images
+    fams = FamilyMemo(ctx.images)
     for use in image_uses(ctx):
         parts = use.parts
         if parts.tag or parts.digest:
             continue
         site = tag_site(ctx, use)
-        fam = cat.family(parts.canonical)
+        fam = fams.family(parts.canonical)
         what = describe(use, site)
         if fam is not None and fam.has_latest_tag is False:
             ctx.report(

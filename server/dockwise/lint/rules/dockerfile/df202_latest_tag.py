@@ -52,11 +52,11 @@ Decisions where the catalogue is silent:
 
 from __future__ import annotations
 
-from dockwise.images.pinning import family_tag_moves
 from dockwise.lint.engine import DockerfileContext
 from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.dockerfile.df201_untagged_image import (
+    FamilyMemo,
     describe,
     image_uses,
     pin_fix,
@@ -70,17 +70,18 @@ from dockwise.lint.types import FixAvailability, Severity
 @stage_local
 def check(ctx: DockerfileContext) -> None:
     cat = ctx.images
+    fams = FamilyMemo(cat)
     for use in image_uses(ctx):
         parts = use.parts
         tag = parts.tag
         if not tag or parts.digest:
             continue
-        fam = cat.family(parts.canonical)
+        fam = fams.family(parts.canonical)
         latest = tag.lower() == "latest"
         if latest:
             pass
         elif fam is not None:
-            if not family_tag_moves(fam, tag):
+            if not fams.tag_moves(parts.canonical, fam, tag):
                 continue
         elif tag.lower() not in cat.moving_tags:
             continue

@@ -51,11 +51,14 @@ import re
 
 from dockwise.dockerfile.analysis import Stage
 from dockwise.dockerfile.imageref import parse_reference
-from dockwise.images.pinning import family_tag_moves
 from dockwise.lint.engine import DockerfileContext
 from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
-from dockwise.lint.rules.dockerfile.df201_untagged_image import ImageUse, image_uses
+from dockwise.lint.rules.dockerfile.df201_untagged_image import (
+    FamilyMemo,
+    ImageUse,
+    image_uses,
+)
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
 
@@ -101,14 +104,14 @@ def slim_tag(tag: str, pattern: str | None, counterpart: str, *, codenames: bool
       fix=FixAvailability.SOMETIMES)
 @stage_local
 def check(ctx: DockerfileContext) -> None:
-    cat = ctx.images
+    fams = FamilyMemo(ctx.images)
     for _st, use in _roots(ctx):
         parts = use.parts
         tag = parts.tag
         if not tag or parts.digest:
             continue
-        fam = cat.family(parts.canonical)
-        if fam is None or fam.name in _CUDA_FAMILIES or family_tag_moves(fam, tag):
+        fam = fams.family(parts.canonical)
+        if fam is None or fam.name in _CUDA_FAMILIES or fams.tag_moves(parts.canonical, fam, tag):
             continue
         variant = fam.variant(tag)
         if not variant.slim_counterpart:

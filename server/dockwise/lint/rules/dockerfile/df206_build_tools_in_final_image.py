@@ -95,6 +95,7 @@ compilers/`-dev` packages installed), `RUN` after the build or a shell-form
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,6 +103,7 @@ from pathlib import Path
 from dockwise.dockerfile.analysis import Analysis, Stage, stage_refs
 from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.packages import PackageCommand, package_commands, raw_commands
+from dockwise.dockerfile.shell import ShellWord
 from dockwise.dockerfile.variables import expand
 from dockwise.lint.engine import DockerfileContext
 from dockwise.lint.incremental import stage_local
@@ -126,6 +128,7 @@ _HEADERS_ONLY = re.compile(
     r"^(?:musl-dev|libc6?-dev|linux-libc-dev|glibc-devel|kernel-headers|python3?(?:\.\d+)?-dev(?:el)?)$"
 )
 _EXEMPT_TEXT = ("torch.compile", "triton", "pyximport")
+_CMD_SPLIT = re.compile(r"[\s;&|]+")
 _COMPILER_CMDS = frozenset(
     {"gcc", "g++", "cc", "c++", "clang", "make", "cmake", "cargo", "rustc", "javac", "mvn",
      "gradle", "nvcc", "go", "ninja", "gfortran", "./configure", "./gradlew", "./mvnw"}
@@ -157,17 +160,32 @@ class _StageInfo:
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
     seen: set[tuple[int, int]] = set()
+    # a stage's RUNs are looked at once for every target whose chain holds it
+    run_memo: dict[int, list[_Finding]] = {}
+    families: dict[str, bool] = {}  # canonical base -> a toolchain image
     for st in ctx.target_stages:
         if an.is_windows(st) or _exempt(an, st, ctx.path):
             continue
         info = _StageInfo()
+        chain = an.chain(st)
+        runs: list[Instruction] = []
         # `posix_shell` walks the stage for each call: only needed when a SHELL is set
-        has_shell = any(i.keyword == "SHELL" for s in an.chain(st) for i in s.instructions)
-        for s in an.chain(st):
+        has_shell = False
+        for s in chain:
             for ins in s.instructions:
-                if ins.keyword == "RUN" and (not has_shell or an.posix_shell(ins)):
-                    info.findings.extend(_run_findings(ins))
-        tool = _toolchain_finding(ctx, an, st)
+                kw = ins.keyword
+                if kw == "RUN":
+                    runs.append(ins)
+                elif kw == "SHELL":
+                    has_shell = True
+        if has_shell:
+            runs = [ins for ins in runs if an.posix_shell(ins)]
+        for ins in runs:
+            got = run_memo.get(id(ins))
+            if got is None:
+                got = run_memo[id(ins)] = _run_findings(ins)
+            info.findings.extend(got)
+        tool = _toolchain_finding(ctx, st, runs, families)
         if tool is not None:
             info.findings.insert(0, tool)
         if not info.findings:
@@ -189,10 +207,14 @@ def check(ctx: DockerfileContext) -> None:
 # -- detection --------------------------------------------------------------------------
 
 
+_VERSION_SEP = re.compile(r"[=<>~]")
+
+
+@functools.lru_cache(maxsize=4096)
 def _norm(pkg: str) -> str:
     """`libpq-dev=15.1`, `gcc~=12`, `curl:amd64` -> bare lower-case name."""
     p = pkg.strip().lower()
-    p = re.split(r"[=<>~]", p, maxsplit=1)[0]
+    p = _VERSION_SEP.split(p, maxsplit=1)[0]
     return p.split(":", 1)[0]
 
 
@@ -203,6 +225,12 @@ def is_build_package(pkg: str) -> bool:
 
 def is_info_package(pkg: str) -> bool:
     return _norm(pkg) in _INFO_PKGS
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind(pkg: str) -> int:
+    """1 for a build package, 2 for an information one (bits)."""
+    return (1 if is_build_package(pkg) else 0) | (2 if is_info_package(pkg) else 0)
 
 
 def _removed(pcs: list[PackageCommand], idx: int, text: str) -> set[str]:
@@ -226,17 +254,27 @@ def _removed(pcs: list[PackageCommand], idx: int, text: str) -> set[str]:
 
 
 def _run_findings(ins: Instruction) -> list[_Finding]:
-    rest = ins.rest
-    text = rest + "".join(h.body for h in ins.heredocs)
-    if not any(k in text for k in _PRE_FILTER):
+    text = ins.rest
+    if ins.heredocs:
+        text += "".join(h.body for h in ins.heredocs)
+    for k in _PRE_FILTER:
+        if k in text:
+            break
+    else:
         return []
     out: list[_Finding] = []
     pcs = package_commands(ins)
     for i, pc in enumerate(pcs):
         if pc.action != "install" or pc.manager not in SYSTEM_MANAGERS:
             continue
-        build = [w for w in pc.packages if is_build_package(w.value)]
-        info = [w for w in pc.packages if is_info_package(w.value)]
+        build: list[ShellWord] = []
+        info: list[ShellWord] = []
+        for w in pc.packages:
+            kind = _kind(w.value)
+            if kind & 1:
+                build.append(w)
+            if kind & 2:
+                info.append(w)
         group = pc.manager in ("dnf", "yum") and any(
             v.value.lower() in ("groupinstall", "group") for v in pc.verbs)
         if group and any("development" in w.value.lower() for w in pc.packages):
@@ -279,30 +317,41 @@ def _build_command(cmd_words: list[str]) -> bool:
                     "javac", "cmake", "rustc", "clang")
 
 
-def _toolchain_finding(ctx: DockerfileContext, an: Analysis, st: Stage) -> _Finding | None:
-    base = an.root_base(st)
+def _toolchain_finding(ctx: DockerfileContext, st: Stage, runs: list[Instruction],
+                       families: dict[str, bool]) -> _Finding | None:
+    """``runs``: the chain's RUN instructions in POSIX shell; ``families``: a memo."""
+    base = ctx.analysis.root_base(st)
     if base is None or st.base is None or base.is_scratch:
         return None
-    fam = ctx.images.family(base.resolved.canonical)
-    if fam is None or not fam.toolchain:
+    canon = base.resolved.canonical
+    toolchain = families.get(canon)
+    if toolchain is None:
+        fam = ctx.images.family(canon)
+        toolchain = families[canon] = fam is not None and fam.toolchain
+    if not toolchain:
         return None
-    has_shell = any(i.keyword == "SHELL" for s in an.chain(st) for i in s.instructions)
-    for s in an.chain(st):
-        for ins in s.instructions:
-            if ins.keyword != "RUN" or (has_shell and not an.posix_shell(ins)):
-                continue
-            for _, c in raw_commands(ins):
-                if _build_command([w.value for w in c.words]):
-                    return _Finding(ins, st.base.span,
-                                    f"the final image is the toolchain image `{base.raw}` and "
-                                    "runs a build: compilers and build caches ship with it",
-                                    Severity.WARNING, True, toolchain=True)
+    for ins in runs:
+        for _, c in raw_commands(ins):
+            if _build_command([w.value for w in c.words]):
+                return _Finding(ins, st.base.span,
+                                f"the final image is the toolchain image `{base.raw}` and "
+                                "runs a build: compilers and build caches ship with it",
+                                Severity.WARNING, True, toolchain=True)
     return None
 
 
 def _exempt(an: Analysis, st: Stage, path: Path | None) -> bool:
     chain = an.chain(st)
-    if not any(ins.keyword in ("CMD", "ENTRYPOINT") for s in chain for ins in s.instructions):
+    cmds: list[Instruction] = []
+    texts: list[str] = []  # an instruction's arguments and heredoc bodies run together
+    for s in chain:
+        for ins in s.instructions:
+            kw = ins.keyword
+            if kw == "CMD" or kw == "ENTRYPOINT":
+                cmds.append(ins)
+            hd = ins.heredocs
+            texts.append(ins.rest + "".join(h.body for h in hd) if hd else ins.rest)
+    if not cmds:
         return True  # a base, CI or toolchain image: its build tools are the point
     base = an.root_base(st)
     canon = base.resolved.canonical if base is not None else ""
@@ -310,20 +359,17 @@ def _exempt(an: Analysis, st: Stage, path: Path | None) -> bool:
         return True  # a full build toolchain already / a development environment
     if path is not None and ".devcontainer" in path.parts:
         return True
-    for s in chain:
-        for ins in s.instructions:
-            kw = ins.keyword
-            text = ins.rest + "".join(h.body for h in ins.heredocs)
-            low = text.lower()
-            if any(t in low for t in _EXEMPT_TEXT):
-                return True
-            if kw in ("CMD", "ENTRYPOINT"):
-                words = ([e.value for e in ins.exec_form] if ins.exec_form is not None
-                         else [w.value for w in ins.words])
-                for w in words:
-                    for part in re.split(r"[\s;&|]+", w):
-                        if part.rsplit("/", 1)[-1] in _COMPILER_CMDS or part in _COMPILER_CMDS:
-                            return True
+    # one lower-cased text for the chain, instructions apart (no needle holds a line break)
+    low = "\n".join(texts).lower()
+    if any(t in low for t in _EXEMPT_TEXT):
+        return True
+    for ins in cmds:
+        ef = ins.exec_form
+        words = [e.value for e in ef] if ef is not None else [w.value for w in ins.words]
+        for w in words:
+            for part in _CMD_SPLIT.split(w):
+                if part.rsplit("/", 1)[-1] in _COMPILER_CMDS or part in _COMPILER_CMDS:
+                    return True
     return False
 
 

@@ -40,7 +40,7 @@ from dockwise.dockerfile.imageref import parse_reference
 from dockwise.lint.engine import DockerfileContext
 from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
-from dockwise.lint.rules.dockerfile.df201_untagged_image import image_uses
+from dockwise.lint.rules.dockerfile.df201_untagged_image import FamilyMemo, image_uses
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 
 _JAVA = ("openjdk", "java")
@@ -51,10 +51,10 @@ _JAVA_TAG = re.compile(r"^\d+(-jdk|-jre)?$")
       fix=FixAvailability.SOMETIMES)
 @stage_local
 def check(ctx: DockerfileContext) -> None:
-    cat = ctx.images
+    fams = FamilyMemo(ctx.images)
     for use in image_uses(ctx):
         parts = use.parts
-        fam = cat.family(parts.canonical)
+        fam = fams.family(parts.canonical)
         if fam is None or fam.deprecated is None:
             continue
         dep = fam.deprecated

@@ -95,6 +95,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dockwise.dockerfile.analysis import Analysis, Stage, env_pairs
 from dockwise.dockerfile.model import Instruction
@@ -105,6 +106,9 @@ from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
+
+if TYPE_CHECKING:
+    from dockwise.images.catalogue import ImageFamily
 
 INFO = Severity.INFORMATION
 UID = 1001
@@ -136,8 +140,14 @@ _VALUE_OPTS = frozenset(
 @stage_local
 def check(ctx: DockerfileContext) -> None:
     an = ctx.analysis
-    for st in ctx.target_stages:
-        _check_stage(ctx, an, st)
+    targets = ctx.target_stages
+    if not targets:
+        return
+    powershell = any("shell=powershell" in c.text.replace(" ", "").lower()
+                     for c in ctx.df.comments)
+    families: dict[str, ImageFamily | None] = {}
+    for st in targets:
+        _check_stage(ctx, an, st, powershell, families)
 
 
 def user_value(an: Analysis, ins: Instruction) -> str | None:
@@ -165,22 +175,37 @@ def user_of(an: Analysis, ins: Instruction) -> str | None:
     return value.split(":", 1)[0].strip() or None
 
 
-def _check_stage(ctx: DockerfileContext, an: Analysis, st: Stage) -> None:
-    if an.is_windows(st) or _windows_like(ctx, an, st):
+def _check_stage(ctx: DockerfileContext, an: Analysis, st: Stage, powershell: bool,
+                 families: dict[str, ImageFamily | None]) -> None:
+    """``powershell``: the file has a `shell=powershell` comment; ``families``: a memo."""
+    chain = an.chain(st)
+    if an.is_windows(st) or powershell or _windows_like(chain):
         return
     base = an.root_base(st)
     if base is None or st.base is None:
         return
-    if _devcontainer(ctx, base.resolved.canonical) or _malformed(st) or _malformed(an.chain(st)[-1]):
+    if _devcontainer(ctx, base.resolved.canonical) or _malformed(st) or _malformed(chain[-1]):
         return
-    chain = an.chain(st)
-    runs = any(ins.keyword in ("CMD", "ENTRYPOINT") for s in chain for ins in s.instructions)
+    runs = False
+    for s in chain:
+        for ins in s.instructions:
+            if ins.keyword == "CMD" or ins.keyword == "ENTRYPOINT":
+                runs = True
+                break
+        if runs:
+            break
     if not runs and (base.is_scratch or st.index != len(an.stages) - 1):
         # an artifact (`--output`) or build-step stage (lint, validate, …), not a
         # container that is run
         return
     user_ins = an.last_in_chain(st, "USER")
-    fam = None if base.is_scratch else ctx.images.family(base.resolved.canonical)
+    fam = None
+    if not base.is_scratch:
+        canon = base.resolved.canonical
+        if canon in families:
+            fam = families[canon]
+        else:
+            fam = families[canon] = ctx.images.family(canon)
     drops = (fam is not None and fam.entrypoint_drops_privileges) or _drops_locally(chain)
     if user_ins is not None:
         user = user_of(an, user_ins)
@@ -217,17 +242,19 @@ def _check_stage(ctx: DockerfileContext, an: Analysis, st: Stage) -> None:
 _WIN_PATH = re.compile(r"(?<![\w$])[A-Za-z]:[\\/]")
 
 
-def _windows_like(ctx: DockerfileContext, an: Analysis, st: Stage) -> bool:
-    """Windows paths (`C:\\…`) or a `# hadolint shell=powershell` comment: a Windows
-    image whose name does not say so (a local or unknown base)."""
-    if any("shell=powershell" in c.text.replace(" ", "").lower() for c in ctx.df.comments):
-        return True
-    for s in an.chain(st):
+def _windows_like(chain: list[Stage]) -> bool:
+    """Windows paths (`C:\\…`): a Windows image whose name does not say so (a local or
+    unknown base). (A `# hadolint shell=powershell` comment is checked by the caller.)"""
+    for s in chain:
         for ins in s.instructions:
-            if ins.keyword in ("WORKDIR", "COPY", "ADD", "CMD", "ENTRYPOINT") \
-                    and _WIN_PATH.search(ins.rest):
-                return True
+            if ins.keyword in _PATH_KINDS:
+                rest = ins.rest
+                if (":/" in rest or ":\\" in rest) and _WIN_PATH.search(rest):
+                    return True
     return False
+
+
+_PATH_KINDS = frozenset({"WORKDIR", "COPY", "ADD", "CMD", "ENTRYPOINT"})
 
 
 def _malformed(st: Stage) -> bool:
@@ -249,8 +276,13 @@ def _devcontainer(ctx: DockerfileContext, canonical: str) -> bool:
 def _drops_locally(chain: list[Stage]) -> bool:
     for st in chain:
         for ins in st.instructions:
-            if ins.keyword in ("ENTRYPOINT", "CMD", "RUN") and _DROPPER_RE.search(ins.rest):
-                return True
+            if ins.keyword in ("ENTRYPOINT", "CMD", "RUN"):
+                rest = ins.rest
+                for d in _DROPPERS:  # each match holds one
+                    if d in rest:
+                        if _DROPPER_RE.search(rest):
+                            return True
+                        break
     return False
 
 

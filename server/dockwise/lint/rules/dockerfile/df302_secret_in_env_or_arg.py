@@ -49,12 +49,13 @@ file from `/run/secrets/<id>`.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterator
 
 from dockwise.dockerfile.analysis import arg_pairs
-from dockwise.dockerfile.model import Instruction
+from dockwise.dockerfile.model import Instruction, LogicalLine
 from dockwise.dockerfile.variables import find_refs
 from dockwise.lint.engine import DockerfileContext
 from dockwise.lint.incremental import stage_local
@@ -88,10 +89,13 @@ CREDENTIAL_RE = re.compile(
 )
 
 
+_NAME_SEP = re.compile(r"[^A-Za-z0-9]+")
+
+
 def name_tokens(name: str) -> list[str]:
     """Lower-case words of a variable name (`_`/`-`/`.` and camelCase boundaries)."""
     out: list[str] = []
-    for part in re.split(r"[^A-Za-z0-9]+", name):
+    for part in _NAME_SEP.split(name):
         out.extend(t.lower() for t in _TOKEN_RE.findall(part))
     return out
 
@@ -100,6 +104,7 @@ def _allowed(tok: str) -> bool:
     return tok in ALLOWED_WORDS or (tok.endswith("s") and tok[:-1] in ALLOWED_WORDS)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_secret_name(name: str) -> bool:
     """Whether a variable/option name is secret-named (whole words, allow-list applied)."""
     toks = name_tokens(name)
@@ -169,31 +174,31 @@ def check(ctx: DockerfileContext) -> None:
             if len(words) > 1:
                 w = words[0]
                 rv = ins.line.text[words[1].lo : ins.args_hi]
-                _check_pair(ctx, kw, w.value, rv, rv, w.span, cur, ins, syntax_ok)
+                _check_pair(ctx, kw, w.value, rv, rv, (w.line, w.lo, w.hi), cur, ins, syntax_ok)
             continue
         for w in words:
             raw_key, sep, raw_val = w.raw.partition("=")
             key = raw_key.strip("\"'")
             if not key or (kw == "ENV" and not sep):
                 continue
-            span = ins.span_of(w.lo, w.lo + len(raw_key))
-            _check_pair(ctx, kw, key, raw_val, w.value.partition("=")[2], span, cur, ins,
-                        syntax_ok)
+            _check_pair(ctx, kw, key, raw_val, w.value.partition("=")[2],
+                        (ins.line, w.lo, w.lo + len(raw_key)), cur, ins, syntax_ok)
         if kw == "ARG":
             for k, _ in arg_pairs(ins):
                 cur.add(k)
 
 
 def _check_pair(ctx: DockerfileContext, kw: str, key: str, raw_val: str, value: str,
-                span: Span, args: set[str], ins: Instruction, syntax_ok: bool) -> None:
+                where: tuple[LogicalLine, int, int], args: set[str], ins: Instruction,
+                syntax_ok: bool) -> None:
+    """``where``: the key's logical range (its span is built only for a finding)."""
     if value.strip().strip("\"'").startswith("/run/secrets/"):
         return
     secret = is_secret_name(key)
-    fix = Fix(f"use a build secret for `{key}`",
-              (Edit(span, secret_mount_snippet(key, syntax_ok)),), Applicability.DISPLAY)
     eq = EQUIV if secret else ()
     m = credential_match(value)
     if m:
+        span, fix = _where_fix(where, key, syntax_ok)
         ctx.report(span, f"`{key}` holds a credential ({_kind(m.group(0))}) in the Dockerfile: "
                    "it is stored in the image and its history; use a build secret",
                    fix=fix, severity=Severity.ERROR, equivalents=eq)
@@ -202,6 +207,7 @@ def _check_pair(ctx: DockerfileContext, kw: str, key: str, raw_val: str, value: 
     if kw == "ENV" and refs:
         copied = [r for r in refs if r in args and (secret or is_secret_name(r))]
         if copied:
+            span, fix = _where_fix(where, key, syntax_ok)
             ctx.report(span, f"`ENV {key}` copies the build argument `{copied[0]}` into the "
                        "image config: anyone who can pull the image can read it; use "
                        "`RUN --mount=type=secret` where it is needed",
@@ -210,13 +216,23 @@ def _check_pair(ctx: DockerfileContext, kw: str, key: str, raw_val: str, value: 
     if not secret:
         return
     if kw == "ARG":
+        span, fix = _where_fix(where, key, syntax_ok)
         ctx.report(span, f"build argument `{key}` looks like a secret: build args are recorded "
                    "in the image history and provenance (with or without a value); use "
                    "`RUN --mount=type=secret`", fix=fix, severity=Severity.WARNING, equivalents=eq)
     elif not refs and is_plain_literal(value):
+        span, fix = _where_fix(where, key, syntax_ok)
         ctx.report(span, f"`ENV {key}` sets a secret-looking value in the image config "
                    "(visible with `docker inspect`); pass it at run time or use a build secret",
                    fix=fix, severity=Severity.WARNING, equivalents=eq)
+
+
+def _where_fix(where: tuple[LogicalLine, int, int], key: str,
+               syntax_ok: bool) -> tuple[Span, Fix]:
+    line, lo, hi = where
+    span = line.span(lo, hi)
+    return span, Fix(f"use a build secret for `{key}`",
+                     (Edit(span, secret_mount_snippet(key, syntax_ok)),), Applicability.DISPLAY)
 
 
 def _kind(text: str) -> str:

@@ -43,17 +43,17 @@ known, so nothing is applied automatically.
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
 import re
 from pathlib import Path
 
-from dockwise.dockerfile.model import Instruction
+from dockwise.dockerfile.model import Instruction, JsonElement, Word
 from dockwise.lint.engine import DockerfileContext
 from dockwise.lint.incremental import reads_build_context, stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
-from dockwise.text import Span
 
 _SSH_KEYS = ("id_rsa", "id_dsa", "id_ecdsa", "id_ed25519")
 _ENV_TEMPLATES = frozenset({"example", "sample", "template", "dist", "defaults", "default",
@@ -95,6 +95,10 @@ def classify(path: str) -> str | None:
     return None
 
 
+# the same sources are copied by many stages
+_classify = functools.lru_cache(maxsize=4096)(classify)
+
+
 def _read_head(path: Path) -> str | None:
     try:
         if not path.is_file():
@@ -125,11 +129,13 @@ def _content_verdict(ctx: DockerfileContext, src: str, kind: str) -> str | None:
     return None
 
 
-def _sources(ins: Instruction) -> list[tuple[str, Span]]:
-    if ins.exec_form is not None:
-        return [(e.value, e.span) for e in ins.exec_form[:-1]]
+def _sources(ins: Instruction) -> list[JsonElement] | list[Word]:
+    """The source elements/words (their `.value`, and `.span` for a finding)."""
+    ef = ins.exec_form
+    if ef is not None:
+        return ef[:-1]
     words = [w for w in ins.words if not w.raw.lstrip("0123456789").startswith("<<")]
-    return [(w.value, w.span) for w in words[:-1]]
+    return words[:-1]
 
 
 _PUBLIC_NAME = re.compile(
@@ -193,16 +199,23 @@ def check(ctx: DockerfileContext) -> None:
             continue
         if ins.has_flags and ins.flag("from") is not None:
             continue
-        dest = _dest(ins)
-        for src, span in _sources(ins):
+        dest: str | None = None
+        for el in _sources(ins):
+            src = el.value
             if "://" in src or src.startswith("git@"):
                 continue
-            kind = classify(src)
-            if kind is None or (kind in ("pem", "key") and _looks_public(src, dest)):
+            kind = _classify(src)
+            if kind is None:
                 continue
+            if kind in ("pem", "key"):
+                if dest is None:
+                    dest = _dest(ins)
+                if _looks_public(src, dest):
+                    continue
             verdict = _content_verdict(ctx, src, kind) if kind in ("pem", "key") else kind
             if verdict is None:
                 continue
+            span = el.span
             fix = Fix("use a build secret instead", (Edit(span, _snippet(src)),),
                       Applicability.DISPLAY)
             if verdict == "E":

@@ -41,9 +41,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from dockwise.dockerfile.model import Instruction
-from dockwise.dockerfile.shell import Command, Script, ShellWord, commands
+from dockwise.dockerfile.shell import Command, Script, ShellWord, run_scripts
 from dockwise.lint.engine import DockerfileContext
 from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
@@ -74,7 +75,9 @@ def _snippet(env: str) -> str:
       fix=FixAvailability.DISPLAY)
 @stage_local
 def check(ctx: DockerfileContext) -> None:
-    for ins in ctx.df.instructions:
+    df = ctx.df
+    # file order: RUN alone when there is no ONBUILD to look into
+    for ins in df.of("RUN") if not df.of("ONBUILD") else df.instructions:
         if ins.keyword == "ONBUILD" and ins.rest[:3].upper() == "RUN":
             sub = ins.sub
             if sub is None:
@@ -86,27 +89,51 @@ def check(ctx: DockerfileContext) -> None:
 
 
 def _check_run(ctx: DockerfileContext, ins: Instruction) -> None:
-    for script, cmd in commands(ins):
-        reported: set[int] = set()
+    for script in run_scripts(ins):
+        # what each check needs in a word's raw text (a slice of the script text)
+        text = script.text
+        gates = _Gates(
+            url="://" in text and "@" in text,
+            # a word is a slice of the script between delimiters: a match in it is one here
+            cred=credential_match(text) is not None,
+            opt="--" in text and "=" in text,
+            eq="=" in text,
+        )
+        for cmd in script.commands:
+            curl = cmd.name == "curl"
+            if not (gates.url or gates.cred or gates.eq or curl):
+                continue
+            reported: set[int] = set()
 
-        def report(w: ShellWord, lo: int, hi: int, msg: str, env: str,
-                   script: Script = script, reported: set[int] = reported) -> None:
-            if w.lo in reported:
-                return
-            reported.add(w.lo)
-            span = script.span(w.lo + lo, w.lo + hi) if hi > lo else w.span
-            fix = Fix("use a build secret instead", (Edit(span, _snippet(env)),),
-                      Applicability.DISPLAY)
-            ctx.report(span, msg + ": it is stored in the image history; use a BuildKit "
-                       "secret mount", fix=fix)
+            def report(w: ShellWord, lo: int, hi: int, msg: str, env: str,
+                       script: Script = script, reported: set[int] = reported) -> None:
+                if w.lo in reported:
+                    return
+                reported.add(w.lo)
+                span = script.span(w.lo + lo, w.lo + hi) if hi > lo else w.span
+                fix = Fix("use a build secret instead", (Edit(span, _snippet(env)),),
+                          Applicability.DISPLAY)
+                ctx.report(span, msg + ": it is stored in the image history; use a BuildKit "
+                           "secret mount", fix=fix)
 
-        _assignments(cmd, report)
-        words = cmd.words
-        for i, w in enumerate(words):
-            prev = words[i - 1].value if i else ""
-            _word(w, prev, cmd, report)
-        for w in cmd.assignments:
-            _word(w, "", cmd, report)
+            if gates.eq:
+                _assignments(cmd, report)
+            words = cmd.words
+            for i, w in enumerate(words):
+                prev = words[i - 1].value if i else ""
+                _word(w, prev, cmd, report, gates, curl)
+            for w in cmd.assignments:
+                _word(w, "", cmd, report, gates, curl)
+
+
+class _Gates(NamedTuple):
+    """Which checks can match anywhere in a script (substrings their matches contain)."""
+
+    url: bool  # `scheme://user:password@`
+    cred: bool  # a credential-format literal
+    opt: bool  # `--option=value`
+    eq: bool  # an assignment
+
 
 
 def _assignments(cmd: Command, report: Reporter) -> None:
@@ -120,9 +147,11 @@ def _assignments(cmd: Command, report: Reporter) -> None:
             report(w, 0, 0, f"`{key}` is set to a literal secret in the command", key.upper())
 
 
-def _word(w: ShellWord, prev: str, cmd: Command, report: Reporter) -> None:
+def _word(w: ShellWord, prev: str, cmd: Command, report: Reporter, gates: _Gates,
+          curl: bool) -> None:
+    """``gates``/``curl``: the checks that can match (the others are skipped)."""
     raw = w.raw
-    m = _URL_CRED.search(raw)
+    m = _URL_CRED.search(raw) if gates.url else None
     if m and _literal(m.group(2)):
         opt = prev if prev in _INDEX_OPTS else next(
             (o for o in _INDEX_OPTS if raw.startswith(o + "=")), "")
@@ -131,15 +160,15 @@ def _word(w: ShellWord, prev: str, cmd: Command, report: Reporter) -> None:
             "PIP_INDEX_URL" if opt in ("--index-url", "-i") else "REPO_URL")
         report(w, m.start(1), m.end(2), f"{what} in RUN", env)
         return
-    c = credential_match(raw)
+    c = credential_match(raw) if gates.cred else None
     if c:
         report(w, c.start(), c.end(), "a literal token in RUN", "TOKEN")
         return
-    if cmd.name == "curl" and prev in ("-u", "--user") and ":" in w.value and _literal(raw):
+    if curl and prev in ("-u", "--user") and ":" in w.value and _literal(raw):
         if w.value.partition(":")[2]:
             report(w, 0, 0, "`curl -u user:password` with a literal password", "CURL_AUTH")
             return
-    if raw.startswith("--") and "=" in raw:
+    if gates.opt and raw.startswith("--") and "=" in raw:
         opt, _, val = w.value.partition("=")
         if is_secret_name(opt[2:]) and _literal(raw.partition("=")[2]) and is_plain_literal(val):
             report(w, 0, 0, f"`{opt}` with a literal value", opt[2:].upper().replace("-", "_"))
