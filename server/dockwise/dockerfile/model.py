@@ -260,11 +260,13 @@ class Dockerfile:
     instructions: list[Instruction]
     comments: list[Comment]
     invalid_escape: Directive | None = None
-    _by_keyword: dict[str, list[Instruction]] | None = None
+    # keyword (or tuple of keywords) -> its instructions; the lists are shared, not copied
+    _by_keyword: dict[str | tuple[str, ...], list[Instruction]] | None = None
 
     def of(self, *keywords: str) -> list[Instruction]:
         """Instructions of the given kinds, in file order (index built once). Rules that look
-        at a few kinds should iterate this, not every instruction: big files stay fast."""
+        at a few kinds should iterate this, not every instruction: big files stay fast.
+        The list returned is shared: do not change it."""
         idx = self._by_keyword
         if idx is None:
             idx = {}
@@ -273,8 +275,10 @@ class Dockerfile:
             self._by_keyword = idx
         if len(keywords) == 1:
             return idx.get(keywords[0], [])
-        out = [i for k in keywords for i in idx.get(k, [])]
-        out.sort(key=lambda i: i.span.start)
+        out = idx.get(keywords)
+        if out is None:
+            out = idx[keywords] = [i for k in keywords for i in idx.get(k, [])]
+            out.sort(key=lambda i: i.span.start)
         return out
 
     def directive(self, name: str) -> Directive | None:

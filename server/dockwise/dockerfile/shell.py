@@ -305,12 +305,15 @@ def commands(ins: Instruction) -> Iterator[tuple[Script, Command]]:
             yield s, c
 
 
+_WRAPPERS = frozenset({"sudo", "env", "nice", "time", "exec", "command", "nohup", "stdbuf",
+                       "timeout", "xargs", "gosu", "su-exec", "chroot", "eatmydata"})
+
+
 def unwrap(cmd: Command) -> Command:
     """Drop wrappers (`sudo`, `env`, `nice`, `time`, `exec`, `xargs` …) to the real program."""
     words = cmd.words
     k = 0
-    wrappers = {"sudo", "env", "nice", "time", "exec", "command", "nohup", "stdbuf", "timeout",
-                "xargs", "gosu", "su-exec", "chroot", "eatmydata"}
+    wrappers = _WRAPPERS
     while k < len(words) and words[k].value.rsplit("/", 1)[-1] in wrappers:
         k += 1
         while k < len(words) and (words[k].value.startswith("-") or _ASSIGN.match(words[k].value)):

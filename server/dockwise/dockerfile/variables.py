@@ -26,6 +26,8 @@ class VarRef(NamedTuple):
 
 def find_refs(text: str, escape: str = "\\", single_quotes: bool = False) -> list[VarRef]:
     """Variable references in ``text``. With ``single_quotes``, '…' suppresses them."""
+    if "$" not in text:
+        return []
     refs: list[VarRef] = []
     i = 0
     n = len(text)

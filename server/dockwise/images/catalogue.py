@@ -112,6 +112,11 @@ class Healthcheck(NamedTuple):
     as_of: str
 
 
+@functools.cache
+def _longest_first(words: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 class ImageFamily(NamedTuple):
     """One repository (or wildcard group of repositories) of the catalogue."""
 
@@ -196,7 +201,7 @@ class ImageFamily(NamedTuple):
     def _moving_head(self, tag: str) -> tuple[str, str] | None:
         """Split ``lts-alpine`` into (``lts``, ``-alpine``) when the head is a moving word."""
         low = tag.lower()
-        for word in sorted(self.moving_tags, key=len, reverse=True):
+        for word in _longest_first(self.moving_tags):
             if low == word:
                 return word, ""
             if low.startswith(word + "-"):
