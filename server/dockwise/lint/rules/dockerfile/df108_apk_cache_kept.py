@@ -21,7 +21,9 @@ RUN apk add --no-cache curl
 
 ## Fix safety
 Safe: inserts `--no-cache` after `add`. apk then fetches the index into a temporary
-location for this command only; an `apk update` before it stays harmless.
+location for this command only. When another apk command of the `RUN` stores the index
+(`apk update`, `apk -U upgrade`), `--no-cache` would not remove what it wrote: the fix
+then appends `rm -rf /var/cache/apk/*` to the `RUN` instead.
 
 ≈ hadolint DL3019 is the exact equivalent.
 """
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 from dockwise.dockerfile.packages import (
     add_option_edit,
+    append_edit,
     cache_mounted,
     package_commands,
     raw_commands,
@@ -42,6 +45,7 @@ from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 
 CACHE = ("/var/cache/apk", "/etc/apk/cache")
+REMOVE = "rm -rf /var/cache/apk/*"
 
 
 @rule(code="DF108", name="apk-cache-kept", severity=Severity.WARNING,
@@ -61,9 +65,18 @@ def check(ctx: DockerfileContext) -> None:
             continue
         if removes(raw_commands(ins), *CACHE):
             continue
+        # another command storing the index: `--no-cache` on the add would leave that
+        writers = [pc for pc in pcs if pc not in adds and not pc.has_option("--no-cache")
+                   and (pc.action == "update" or pc.has_option("-U", "--update-cache"))]
         for pc in adds:
-            at = add_option_edit(pc, "--no-cache")
-            fix = Fix("Add `--no-cache`", (Edit(at[0], at[1]),), Applicability.SAFE) if at else None
+            if writers:
+                last = pcs[-1]
+                at = append_edit(ins, last.script, ("sudo " if last.sudo else "") + REMOVE)
+                title = f"Remove the package index `{writers[0].text}` stores at the end of the RUN"
+            else:
+                at = add_option_edit(pc, "--no-cache")
+                title = "Add `--no-cache`"
+            fix = Fix(title, (Edit(at[0], at[1]),), Applicability.SAFE) if at else None
             ctx.report(pc.span, f"`{pc.text}` without `--no-cache` keeps the package index in "
                        "the layer: add `--no-cache` (or remove `/var/cache/apk/*` in the same RUN)",
                        fix=fix)

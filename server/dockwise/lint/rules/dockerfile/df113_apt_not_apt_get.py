@@ -34,6 +34,18 @@ from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 
 SAFE = ("install", "update", "remove")
+# `apt` subcommands that `apt-get` has under the same name (no fix: the catalogue's fix is
+# for install/update/remove), and what stands in for the others
+NAMESAKES = frozenset({"purge", "autoremove", "autopurge", "clean", "autoclean", "source",
+                       "build-dep", "download", "satisfy", "changelog"})
+INSTEAD = {
+    "upgrade": "`apt upgrade` also installs new dependencies, as "
+               "`apt-get upgrade --with-new-pkgs` does",
+    "full-upgrade": "`apt-get dist-upgrade` is its counterpart",
+    "list": "use `dpkg-query -l` or `apt-cache policy`",
+    "search": "use `apt-cache search`",
+    "show": "use `apt-cache show`",
+}
 
 
 @rule(code="DF113", name="apt-not-apt-get", severity=Severity.WARNING,
@@ -60,7 +72,8 @@ def check(ctx: DockerfileContext) -> None:
             what = f"`apt {sub}`" if sub else "`apt`"
             msg = f"{what} in a RUN: `apt` has no stable command-line interface, use `apt-get`"
             if fix is None and sub:
-                msg += f" (no automatic fix for `apt {sub}`: no `apt-get` subcommand means exactly the same)"
+                why = (f"use `apt-get {sub}`" if sub in NAMESAKES else INSTEAD.get(sub, ""))
+                msg += f" (no automatic fix for `apt {sub}`" + (f": {why})" if why else ")")
             ctx.report(prog.span, msg, fix=fix)
 
 
