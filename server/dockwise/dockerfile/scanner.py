@@ -345,7 +345,8 @@ def _unquote_re(escape: str) -> re.Pattern[str]:
     if r is None:
         e = re.escape(escape)
         r = _UNQUOTE_RES[escape] = re.compile(
-            rf"""'([^']*+)'?|"((?:[^"{e}]|{e}.)*+)"?|{e}(.)|([^'"{e}]++|{e})""", re.DOTALL)
+            rf"""'([^']*+)(')?|"((?:[^"{e}]|{e}.)*+)(")?|{e}(.)|([^'"{e}]++|{e})""",
+            re.DOTALL)
     return r
 
 
@@ -357,7 +358,7 @@ def unquote(raw: str, escape: str = "\\") -> str:
         return raw
     out: list[str] = []
     for m in _unquote_re(escape).finditer(raw):
-        single, double, escaped, plain = m.groups()
+        single, _, double, _, escaped, plain = m.groups()
         if plain is not None:
             out.append(plain)
         elif single is not None:
@@ -370,6 +371,19 @@ def unquote(raw: str, escape: str = "\\") -> str:
         else:
             out.append(_inner_escape(escape).sub(_drop_escape, double))
     return "".join(out)
+
+
+def unclosed_quote(raw: str, escape: str = "\\") -> str | None:
+    """The quote character a word opens and never closes, if any."""
+    if "'" not in raw and '"' not in raw:
+        return None
+    for m in _unquote_re(escape).finditer(raw):
+        single, closed_single, double, closed_double = m.group(1, 2, 3, 4)
+        if single is not None and closed_single is None:
+            return "'"
+        if double is not None and closed_double is None:
+            return '"'
+    return None
 
 
 _INNER_ESCAPE_RES: dict[str, re.Pattern[str]] = {}

@@ -34,6 +34,7 @@ import difflib
 
 from dockwise.dockerfile.analysis import Analysis
 from dockwise.dockerfile.model import ALLOWED_FLAGS, KNOWN_INSTRUCTIONS, Instruction
+from dockwise.dockerfile.scanner import unclosed_quote
 from dockwise.lint.engine import DockerfileContext
 from dockwise.lint.incremental import file_fact, stage_local
 from dockwise.lint.registry import rule
@@ -159,8 +160,14 @@ def _check_count(ctx: DockerfileContext, ins: Instruction, kw: str, need: int) -
     elif kw == "FROM" and nargs == 3 and ins.words[1].value.lower() != "as":
         ctx.report(ins.words[1].span, f"expected `AS` here, found `{ins.words[1].value}`")
     elif nargs < need and not (ins.is_exec_form and kw in ("CMD", "ENTRYPOINT", "RUN", "SHELL")):
-        what = "at least two arguments (source and destination)" if need == 2 else "an argument"
-        ctx.report(ins.keyword_span, f"`{kw}` needs {what}")
+        # `ADD a" /x`: one word to us, two to BuildKit, which then fails on the quote
+        open_ = next(((w, q) for w in ins.words if (q := unclosed_quote(w.raw, ins.escape))), None)
+        if open_ is not None:
+            ctx.report(open_[0].span, f"unmatched `{open_[1]}`: the quote is not closed "
+                       "before the end of the instruction")
+        else:
+            what = "at least two arguments (source and destination)" if need == 2 else "an argument"
+            ctx.report(ins.keyword_span, f"`{kw}` needs {what}")
     if kw == "SHELL" and nargs and not ins.is_exec_form:
         ctx.report(ins.args_span, 'SHELL must be in JSON form: `SHELL ["/bin/bash", "-c"]`')
 
