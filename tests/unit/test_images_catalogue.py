@@ -489,3 +489,22 @@ def test_filled_pin_defaults() -> None:
         assert pin in fam.current_tags
     ubuntu = cat.family("ubuntu")
     assert ubuntu is not None and ubuntu.lts_tags == ("26.04", "24.04")
+
+
+@pytest.mark.parametrize(("ref", "user", "non_root", "drops"), [
+    # .NET 8+: every Linux image defines `app`; only chiseled/distroless ones run as it
+    ("mcr.microsoft.com/dotnet/aspnet:8.0", "app", False, False),
+    ("mcr.microsoft.com/dotnet/runtime-deps:8.0.30-alpine3.24-amd64", "app", False, False),
+    ("mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled", "app", True, False),
+    ("mcr.microsoft.com/dotnet/monitor/base:8.1.3-ubuntu-chiseled-amd64", "app", True, False),
+    ("mcr.microsoft.com/dotnet/aspnet:7.0", None, False, False),  # before .NET 8: no `app`
+    # php: Apache starts as root and serves as www-data; the CLI variant does not drop
+    ("php:8.3-apache", None, False, True),
+    ("php:8.3-cli", None, False, False),
+])
+def test_variant_user_facts(ref: str, user: str | None, non_root: bool, drops: bool) -> None:
+    repo, tag = ref.rsplit(":", 1)
+    fam = catalogue().family(repo)
+    assert fam is not None
+    v = fam.variant(tag)
+    assert (v.non_root_user, v.runs_as_non_root, fam.drops_privileges(tag)) == (user, non_root, drops)

@@ -187,8 +187,7 @@ class Analysis:
         """Whether shell-form RUN/CMD text of this instruction is POSIX shell code."""
         shell = self.shell_at(instr)
         if shell:
-            prog = shell[0].replace("\\", "/").rsplit("/", 1)[-1].lower()
-            return prog in ("sh", "bash", "ash", "dash", "zsh", "ksh", "busybox")
+            return program_name(shell[0]) in ("sh", "bash", "ash", "dash", "zsh", "ksh", "busybox")
         stage = self.stage_of(instr)
         return stage is None or not self.is_windows(stage)
 
@@ -241,6 +240,11 @@ def parse_syntax(value: str) -> tuple[int, int] | None:
     major = int(m.group(1))
     minor = int(m.group(2)) if m.group(2) is not None else 999  # `:1` = latest 1.x
     return (major, minor)
+
+
+def program_name(path: str) -> str:
+    """A program's name from its path, lower case (`C:\\Windows\\cmd` -> `cmd`)."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1].lower()
 
 
 def from_image_word(ins: Instruction) -> Word | None:

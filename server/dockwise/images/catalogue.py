@@ -54,6 +54,8 @@ class Variant(NamedTuple):
     pattern: str | None = None
     shell_kind: str | None = None  # bash / ash / busybox / sh / none; None = unknown
     note: str | None = None
+    entrypoint_drops_privileges: bool | None = None  # None: the family's flag
+    non_root_user: str | None = None  # an existing non-root user (not the default user)
 
     @property
     def bash(self) -> bool | None:
@@ -197,6 +199,12 @@ class ImageFamily(NamedTuple):
         if not tag:
             return self.default_variant
         return self._match_variant(tag) or self.default_variant
+
+    def drops_privileges(self, tag: str | None) -> bool:
+        """Whether the entrypoint of this tag's image starts as root and drops privileges
+        itself (the variant's flag, else the family's)."""
+        own = self.variant(tag).entrypoint_drops_privileges
+        return self.entrypoint_drops_privileges if own is None else own
 
     def _moving_head(self, tag: str) -> tuple[str, str] | None:
         """Split ``lts-alpine`` into (``lts``, ``-alpine``) when the head is a moving word."""
@@ -431,6 +439,8 @@ def _variant(raw: Mapping[str, Any], name: str, pattern: str | None) -> Variant:
         pattern=pattern,
         shell_kind=kind if isinstance(kind, str) and kind != UNKNOWN else None,
         note=note if isinstance(note, str) else None,
+        entrypoint_drops_privileges=_opt_bool(raw.get("entrypoint_drops_privileges")),
+        non_root_user=user if isinstance(user := raw.get("non_root_user"), str) else None,
     )
 
 

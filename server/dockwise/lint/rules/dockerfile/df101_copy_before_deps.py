@@ -79,7 +79,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dockwise.dockerfile.analysis import mount_options
+from dockwise.dockerfile.analysis import mount_options, program_name
 from dockwise.dockerfile.context import context_dir, read_text
 from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.shell import Command, Script, ShellWord, run_scripts, unwrap
@@ -418,7 +418,7 @@ def check(ctx: DockerfileContext) -> None:
                     between.append(ins)
                 continue
             if kw == "SHELL" and ins.exec_form:
-                prog = ins.exec_form[0].value.replace("\\", "/").rsplit("/", 1)[-1].lower()
+                prog = program_name(ins.exec_form[0].value)
                 posix = prog in ("sh", "bash", "ash", "dash", "zsh", "ksh", "busybox")
             elif kw == "WORKDIR":
                 words = ins.words

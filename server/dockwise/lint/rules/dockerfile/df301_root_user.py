@@ -16,12 +16,16 @@ Not reported:
   `bitnami/*`, `docker.elastic.co/*` and `cgr.dev/chainguard/*` (non-`-dev`) images, which
   document a non-root default user, are exempt too;
 - images whose entrypoint drops privileges (postgres, mysql, mariadb, redis, mongo,
-  rabbitmq, nginx, httpd: the catalogue's `entrypoint_drops_privileges`), and stages that
-  drop privileges themselves with `gosu`, `su-exec`, `setpriv`, `chpst`, `s6-setuidgid` or
-  `runuser` in `ENTRYPOINT`/`CMD` or installed by a `RUN`;
+  rabbitmq, nginx, httpd, php's `-apache` variant: the catalogue's
+  `entrypoint_drops_privileges`, per family or variant), stages that drop privileges
+  themselves with `gosu`, `su-exec`, `setpriv`, `chpst`, `s6-setuidgid` or `runuser` in
+  `ENTRYPOINT`/`CMD` or installed by a `RUN`, and s6-overlay stages (`ENTRYPOINT
+  ["/init"]`, or s6-overlay installed or configured by a `COPY`/`ADD`/`RUN`: `/init` must
+  start as root and its services choose their users);
 - a `USER ${ARG}` whose value is not known, an `ARG`-built base image (`FROM ${BASE}`) with
   no `USER` (its default user is not known), Windows images (also recognised by `C:\\`
-  paths or a `# hadolint shell=powershell` comment), builder stages;
+  paths, a `SHELL` running `powershell` or `cmd`, or a `# hadolint shell=powershell`
+  comment), builder stages;
 - target stages that are never run as containers: a `scratch` stage without
   `CMD`/`ENTRYPOINT` (an `--output` artifact) and a leaf stage other than the last one that
   sets no `CMD`/`ENTRYPOINT` in its chain (a lint/validate/export build step);
@@ -63,7 +67,9 @@ writable by it). The fix, in order of preference:
 
 1. when the stage switched to `USER root` after a non-root `USER`, switch back to that
    user; when a `RUN` already creates a user (`useradd`/`adduser`) that is never used,
-   switch to it;
+   switch to it; when the base image defines a non-root user it does not run as (the
+   catalogue's `non_root_user`: `app` in Microsoft's .NET 8+ images, where creating
+   another `app` would fail), switch to it;
 2. otherwise create group and user `app` with the fixed ids 1001 (not 1000, which belongs
    to `node` in the Node images and to `ubuntu` in Ubuntu ≥ 23.04) with the base family's
    tools: Debian/Ubuntu `groupadd --system --gid 1001 app && useradd --system --uid 1001
@@ -84,8 +90,9 @@ directories (`/`, `/usr`, `/root`, `/tmp`, …) are never `chown`ed.
 No fix is offered, and the message says why, when the stage `EXPOSE`s a port below 1024
 (a non-root process cannot bind it with host networking or on engines older than
 Docker 20.10: move the application to a port ≥ 1024 first), when the base image's OS
-family is unknown (the user-creation command cannot be chosen), or when the stage's
-shell is not a POSIX shell.
+family is unknown (the user-creation command cannot be chosen), when the stage's
+shell is not a POSIX shell, or when the application's directory (final `WORKDIR`, a
+`VOLUME` or cache path) is inside `/root` (mode 0700: no other user can enter it).
 
 ≈ DL3002 is the exact equivalent of the warning case only (hadolint does not report a
 missing `USER`).
@@ -97,7 +104,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dockwise.dockerfile.analysis import Analysis, Stage, env_pairs
+from dockwise.dockerfile.analysis import Analysis, Stage, env_pairs, program_name
 from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.shell import commands, unwrap
 from dockwise.dockerfile.variables import expand, find_refs
@@ -206,7 +213,7 @@ def _check_stage(ctx: DockerfileContext, an: Analysis, st: Stage, powershell: bo
             fam = families[canon]
         else:
             fam = families[canon] = ctx.images.family(canon)
-    drops = (fam is not None and fam.entrypoint_drops_privileges) or _drops_locally(chain)
+    drops = (fam is not None and fam.drops_privileges(base.resolved.tag)) or _drops_locally(chain)
     if user_ins is not None:
         user = user_of(an, user_ins)
         if user is None or user.lower() not in _ROOT or drops:
@@ -243,11 +250,15 @@ _WIN_PATH = re.compile(r"(?<![\w$])[A-Za-z]:[\\/]")
 
 
 def _windows_like(chain: list[Stage]) -> bool:
-    """Windows paths (`C:\\…`): a Windows image whose name does not say so (a local or
-    unknown base). (A `# hadolint shell=powershell` comment is checked by the caller.)"""
+    """Windows paths (`C:\\…`) or a PowerShell/cmd `SHELL`: a Windows image whose name does
+    not say so (a local or unknown base). (A `# hadolint shell=powershell` comment is
+    checked by the caller.)"""
     for s in chain:
         for ins in s.instructions:
-            if ins.keyword in _PATH_KINDS:
+            if ins.keyword == "SHELL" and ins.exec_form:
+                if program_name(ins.exec_form[0].value).removesuffix(".exe") in _WINDOWS_SHELLS:
+                    return True
+            elif ins.keyword in _PATH_KINDS:
                 rest = ins.rest
                 if (":/" in rest or ":\\" in rest) and _WIN_PATH.search(rest):
                     return True
@@ -255,6 +266,15 @@ def _windows_like(chain: list[Stage]) -> bool:
 
 
 _PATH_KINDS = frozenset({"WORKDIR", "COPY", "ADD", "CMD", "ENTRYPOINT"})
+_WINDOWS_SHELLS = frozenset({"powershell", "cmd"})  # not `pwsh`: PowerShell runs on Linux too
+
+
+def _program(ins: Instruction) -> str | None:
+    """The program an ENTRYPOINT/CMD runs (exec or shell form)."""
+    ef = ins.exec_form
+    if ef is not None:
+        return ef[0].value if ef else None
+    return ins.words[0].value if ins.words else None
 
 
 def _malformed(st: Stage) -> bool:
@@ -274,8 +294,15 @@ def _devcontainer(ctx: DockerfileContext, canonical: str) -> bool:
 
 
 def _drops_locally(chain: list[Stage]) -> bool:
+    """A privilege-dropping tool in ENTRYPOINT/CMD/RUN, or s6-overlay: `/init` as the
+    entrypoint, or s6-overlay installed or configured (it must start as root; its
+    services pick their own users)."""
     for st in chain:
         for ins in st.instructions:
+            if ins.keyword == "ENTRYPOINT" and _program(ins) == "/init":
+                return True
+            if ins.keyword in ("COPY", "ADD", "RUN") and "s6-overlay" in ins.rest:
+                return True
             if ins.keyword in ("ENTRYPOINT", "CMD", "RUN"):
                 rest = ins.rest
                 for d in _DROPPERS:  # each match holds one
@@ -312,10 +339,21 @@ def _fix(ctx: DockerfileContext, an: Analysis, st: Stage,
         return None, "no fix offered: the stage's SHELL is not a POSIX shell"
     family = an.os_family(st)
     existing = _existing_user(an, chain, root_user)
-    written = _written_paths(an, chain)
+    written, home = _written_paths(an, chain)
+    if home is not None:
+        return None, (f"no fix offered: the application uses `{home}`, inside root's home "
+                      "(mode 0700), which no other user can enter — move it out of `/root` first")
+    base = an.root_base(st)
+    fam = None if base is None else ctx.images.family(base.resolved.canonical)
+    variant = None if fam is None or base is None else fam.variant(base.resolved.tag)
+    known = None if variant is None else variant.non_root_user
     plan: _Plan | None
     if existing is not None:
         plan = _Plan(existing, None, None)
+    elif known is not None:  # the image defines a non-root user already (.NET's `app`)
+        shell = variant is not None and variant.shell is not False
+        plan = _Plan(known, f"{known}:{known}",
+                     "RUN " + _own_dirs(known, written) if written and shell else None)
     elif family == "distroless":
         plan = _Plan("nonroot", "65532:65532", None)
     elif family == "scratch":
@@ -334,7 +372,8 @@ def _fix(ctx: DockerfileContext, an: Analysis, st: Stage,
     edits = [Edit(Span(anchor.span.end, anchor.span.end), text)]
     if plan.chown is not None and written:
         edits.extend(_chown_copies(an, st, anchor, written, plan.chown))
-    what = f"`{plan.user}`" + (f" (uid {UID})" if plan.run is not None else "")
+    created = plan.user == NAME and plan.run is not None and known is None
+    what = f"`{plan.user}`" + (f" (uid {UID})" if created else "")
     return Fix(f"Add a non-root USER: run as {what}", tuple(edits), Applicability.UNSAFE), ""
 
 
@@ -402,9 +441,11 @@ def _positional(args: list[str]) -> str | None:
     return None
 
 
-def _written_paths(an: Analysis, chain: list[Stage]) -> list[str]:
-    """Directories the application writes: final WORKDIR, VOLUMEs, cache ENV values."""
+def _written_paths(an: Analysis, chain: list[Stage]) -> tuple[list[str], str | None]:
+    """Directories the application writes: final WORKDIR, VOLUMEs, cache ENV values; and
+    the first of them inside root's home (`/root`, mode 0700: no other user gets in)."""
     out: list[str] = []
+    home: list[str] = []
     workdir: str | None = None
     for ins in _ordered(chain):
         kw = ins.keyword
@@ -421,24 +462,32 @@ def _written_paths(an: Analysis, chain: list[Stage]) -> list[str]:
             for v in vals:
                 val, missing = expand(v, an.scope(ins), ins.escape)
                 if not missing:
-                    _add_path(out, val)
+                    _add_path(out, val, home=home)
         elif kw == "ENV":
             for k, v in env_pairs(ins):
                 if _CACHE_ENV.search(k):
                     val, missing = expand(v.strip("\"'"), an.scope(ins), ins.escape)
                     if not missing:
-                        _add_path(out, val)
+                        _add_path(out, val, home=home)
     if workdir is not None:
-        _add_path(out, workdir, first=True)
-    return out
+        _add_path(out, workdir, first=True, home=home)
+    return out, (home[0] if home else None)
 
 
-def _add_path(out: list[str], path: str, first: bool = False) -> None:
+def _add_path(out: list[str], path: str, first: bool = False,
+              home: list[str] | None = None) -> None:
+    """Add a directory (normalised; not a system directory); ``home`` collects those
+    inside `/root`."""
     p = path.strip()
     if not p.startswith("/") or "$" in p or any(c in p for c in " \t'\"*?;&|`"):
         return
     p = re.sub(r"/+", "/", p)
     p = p.rstrip("/") or "/"
+    if home is not None and (p == "/root" or p.startswith("/root/")):
+        if first:
+            home.insert(0, p)
+        else:
+            home.append(p)
     if p in _SYSTEM_DIRS or p in out:
         return
     if first:
@@ -468,9 +517,14 @@ def _create_user(an: Analysis, st: Stage, family: str, written: list[str]) -> st
     else:
         return None
     if written:
-        paths = " ".join(written)
-        parts.append(f"mkdir -p {paths} && chown {NAME}:{NAME} {paths}")
+        parts.append(_own_dirs(NAME, written))
     return "RUN " + cont.join(parts)
+
+
+def _own_dirs(user: str, written: list[str]) -> str:
+    """Create the written directories and give them to ``user`` (not recursively)."""
+    paths = " ".join(written)
+    return f"mkdir -p {paths} && chown {user}:{user} {paths}"
 
 
 def _copy_dest(an: Analysis, ins: Instruction) -> str | None:

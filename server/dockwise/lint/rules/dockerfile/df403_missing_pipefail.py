@@ -40,7 +40,7 @@ Which fix is offered depends on the shell that runs the script:
 
 from __future__ import annotations
 
-from dockwise.dockerfile.analysis import Analysis
+from dockwise.dockerfile.analysis import Analysis, program_name
 from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.shell import Command, Script, run_scripts
 from dockwise.lint.engine import DockerfileContext
@@ -69,10 +69,6 @@ def shell_has_pipefail(shell: list[str] | None) -> bool:
                for i, v in enumerate(shell))
 
 
-def _prog(path: str) -> str:
-    return path.replace("\\", "/").rsplit("/", 1)[-1].lower()
-
-
 def _runner(ins: Instruction, script: Script) -> str | None:
     """The program a heredoc body is fed to (`RUN bash <<EOF`), if any."""
     if script.from_heredoc is None:
@@ -80,7 +76,7 @@ def _runner(ins: Instruction, script: Script) -> str | None:
     for w in ins.words:
         if w.raw.lstrip("0123456789").startswith("<<") or w.value.startswith("-"):
             continue
-        return _prog(w.value)
+        return program_name(w.value)
     return None
 
 
@@ -89,7 +85,7 @@ def shell_kind(an: Analysis, ins: Instruction, script: Script) -> str:
     prog = _runner(ins, script)
     if prog is None:
         shell = an.shell_at(ins)
-        prog = _prog(shell[0]) if shell else "sh"
+        prog = program_name(shell[0]) if shell else "sh"
     if prog in _PIPEFAIL_SHELLS:
         return "ok"
     if prog == "dash":
