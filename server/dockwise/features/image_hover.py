@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from dockwise.dockerfile.imageref import parse_reference
-from dockwise.images.catalogue import Catalogue, ImageFamily, SizeFact, Variant, catalogue
+from dockwise.images.catalogue import (
+    Catalogue,
+    ImageFamily,
+    SizeFact,
+    Variant,
+    catalogue,
+    format_mb,
+)
 from dockwise.text import LineIndex, Span
 
 if TYPE_CHECKING:
@@ -140,14 +147,6 @@ class _Row:
         if self.registry_bytes is not None:
             return self.registry_bytes
         return self.size.compressed_bytes if self.size is not None else None
-
-
-def _mb(n: int | None, approx: bool = False) -> str:
-    if n is None:
-        return "unknown"
-    mb = n / 1e6
-    text = f"{mb:,.0f} MB" if mb >= 100 else f"{mb:.1f} MB"
-    return ("~" + text) if approx else text
 
 
 def _shell(v: Variant | None) -> str:
@@ -317,7 +316,7 @@ def hover_for_reference(
     pt: list[str] = [f"{ref} — {_describe(variant)}", ""]
     for r in ordered:
         approx = r.size is not None and r.size.approximate and r.registry_bytes is None
-        size = _mb(r.bytes, approx)
+        size = format_mb(r.bytes, approx)
         if r.size is not None and r.registry_bytes is None and r.size.tag not in r.label:
             size += f" ({r.size.tag})"
         v = r.variant
@@ -330,7 +329,7 @@ def hover_for_reference(
     used = {id(r.size) for r in rows if r.size is not None}
     other = [s for s in fam.sizes if id(s) not in used]
     if other:
-        figs = "; ".join(f"`{s.tag}` {_mb(s.compressed_bytes, s.approximate)}"
+        figs = "; ".join(f"`{s.tag}` {format_mb(s.compressed_bytes, s.approximate)}"
                          + (f" (built {s.built})" if s.built else "") for s in other)
         md += ["", f"Other sourced sizes: {figs}"]
         pt += ["", f"Other sourced sizes: {figs.replace('`', '')}"]
@@ -370,7 +369,7 @@ def _unknown(ref: str, reg_bytes: int | None, reg_note: str,
              lookup_on: bool) -> tuple[str, str]:
     lines = [f"`{ref}` is not in dockwise's image catalogue: no variants or sizes to compare."]
     if reg_bytes is not None:
-        lines.append(f"Registry: {_mb(reg_bytes)} compressed (linux/amd64). {reg_note}")
+        lines.append(f"Registry: {format_mb(reg_bytes)} compressed (linux/amd64). {reg_note}")
     elif lookup_on:
         lines.append(f"The registry gave no size ({reg_note or 'no answer'}).")
     else:

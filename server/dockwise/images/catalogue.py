@@ -85,6 +85,15 @@ class SizeFact(NamedTuple):
         return None if self.compressed_bytes is None else self.compressed_bytes / 1e6
 
 
+def format_mb(n: int | None, approx: bool = False) -> str:
+    """Bytes as MB (10^6) the way sizes are shown: `413 MB`, `43.0 MB`, `~` when approximate."""
+    if n is None:
+        return "unknown"
+    mb = n / 1e6
+    text = f"{mb:,.0f} MB" if mb >= 100 else f"{mb:.1f} MB"
+    return ("~" + text) if approx else text
+
+
 class Deprecation(NamedTuple):
     """Why an image family is deprecated and what replaces it."""
 

@@ -30,7 +30,8 @@ Unsafe: switch to the slim variant. Packages the full image had (compilers, `-de
 headers, `git`, `curl`) are missing in the slim one, so a later `pip install` of a
 package without wheels or a script using those tools can fail — install them in a
 builder stage (DF206). When the catalogue has sizes for both tags the message states
-them; otherwise it names the slim variant without figures.
+them (compressed linux/amd64 transfer sizes, rounded: `~413 MB vs ~43.0 MB compressed`);
+otherwise it names the slim variant without figures.
 
 Decisions where the catalogue is silent:
 
@@ -42,6 +43,9 @@ Decisions where the catalogue is silent:
   `-runtime`) and DF209 (`-runtime` → `-base` when the wheels bundle CUDA): dropping
   their CUDA libraries is only right in those cases.
 - A tag built from an ARG (`python:${PY}`) gets the suffix appended after the ARG.
+- Where the catalogue measured another release of the same variant and major version
+  (`python:3.13` for `python:3.12`), the message gives those figures and names the tags
+  they were measured on.
 - ≈ DF206 (build tools in the final image), DF207 (CUDA `-devel` images).
 """
 
@@ -51,6 +55,7 @@ import re
 
 from dockwise.dockerfile.analysis import Stage
 from dockwise.dockerfile.imageref import parse_reference
+from dockwise.images.catalogue import ImageFamily, format_mb
 from dockwise.lint.engine import DockerfileContext
 from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
@@ -100,6 +105,22 @@ def slim_tag(tag: str, pattern: str | None, counterpart: str, *, codenames: bool
     return head + counterpart
 
 
+def sizes_text(fam: ImageFamily, tag: str, slim: str) -> str:
+    """``: ~413 MB vs ~43.0 MB compressed`` when the catalogue has both sizes, else ``""``."""
+    full_size, slim_size = fam.size_of(tag), fam.size_of(slim)
+    if full_size is None or slim_size is None:
+        return ""
+    a, b = full_size.compressed_bytes, slim_size.compressed_bytes
+    if a is None or b is None or full_size.platform != slim_size.platform:
+        return ""
+    out = f": {format_mb(a, True)} vs {format_mb(b, True)} compressed"
+    if full_size.platform != "linux/amd64":
+        out += f" ({full_size.platform})"
+    if full_size.tag != tag or slim_size.tag != slim:
+        out += f", measured on `{fam.name}:{full_size.tag}`/`{fam.name}:{slim_size.tag}`"
+    return out
+
+
 @rule(code="DF204", name="heavy-base-image", severity=Severity.INFORMATION,
       fix=FixAvailability.SOMETIMES)
 @stage_local
@@ -120,12 +141,13 @@ def check(ctx: DockerfileContext) -> None:
                            codenames=fam.name == "debian")
         if new_tag is None:
             continue
+        sizes = sizes_text(fam, tag, new_tag)
         wp = parse_reference(use.written)
         tag_span = use.sub_span(wp.tag_range)
         if tag_span is None:
             ctx.report(use.span, f"`{use.expanded}` is a full image; a target stage rarely "
                        f"needs it: the slim variant `{parts.canonical}:{new_tag}` is much "
-                       "smaller (no fix: the tag comes from an ARG)")
+                       f"smaller{sizes} (no fix: the tag comes from an ARG)")
             continue
         written_tag = use.written[wp.tag_range[0] : wp.tag_range[1]] if wp.tag_range else ""
         name = use.written[: wp.name_range[1]]
@@ -142,7 +164,7 @@ def check(ctx: DockerfileContext) -> None:
         old = f"{parts.canonical}:{tag}" if use.has_vars else use.written
         slim_name = f"`{parts.canonical}:{new_tag}`"
         msg = f"`{old}` is a full image; a target stage rarely needs it: the slim variant " \
-              f"{slim_name} is much smaller"
+              f"{slim_name} is much smaller{sizes}"
         fix = None
         if edit is not None:
             fix = Fix(f"Switch `{use.written}` to `{new_ref}`", (edit,), Applicability.UNSAFE)

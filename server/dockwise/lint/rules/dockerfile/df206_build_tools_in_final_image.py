@@ -11,6 +11,9 @@ or one of its `FROM <stage>` ancestors:
   is **not removed in the same RUN** (`apk del` of the `--virtual` group, `apt-get
   purge/remove` of the package or the `apt-mark auto … --auto-remove` pattern, `dnf`/`yum
   remove`). A removal in a later RUN does not help: the earlier layer keeps the files.
+  A same-RUN removal by the same package manager whose operands are computed (`$(…)`,
+  backticks, `$VAR` — e.g. `apt-get purge $(diff before after | …)` of a `dpkg -l`
+  snapshot) removes a set the rule cannot know, so that install is not reported.
 - **Warning**: the target stage is itself a toolchain image (`golang`, `rust`, `gcc`,
   `maven`, … — the catalogue's `toolchain` flag) and runs a build (`go build`, `cargo
   build`, `mvn`, `gradle`, `make`, `gcc` …).
@@ -19,9 +22,12 @@ or one of its `FROM <stage>` ancestors:
 
 Not reported: builder stages; stages that use `torch.compile`, Triton or `pyximport`
 (they compile at run time) or invoke a compiler in `CMD`/`ENTRYPOINT`; Windows stages and
-non-POSIX shells. Also not reported, where rules.md is silent: target stages that set no
-`CMD`/`ENTRYPOINT` in their chain (base, CI and toolchain images, whose build tools are
-their purpose), images built on `buildpack-deps` (already a full toolchain) and dev
+non-POSIX shells; a package whose program a `CMD`, `ENTRYPOINT` or `HEALTHCHECK` of the
+target's chain runs (`HEALTHCHECK CMD curl -f …`, also inside `sh -c` scripts): it is
+needed at run time. When several targets build on the stage that installs it, one of them
+running it is enough (the shared layer cannot drop it). Also not reported, where rules.md
+is silent: target stages that set no `CMD`/`ENTRYPOINT` in their chain (base, CI and
+toolchain images, whose build tools are their purpose), images built on `buildpack-deps` (already a full toolchain) and dev
 containers (a `…/devcontainers/` base or a Dockerfile in a `.devcontainer` folder).
 
 ## Why is this bad?
@@ -87,7 +93,8 @@ base (the slim variant's digest is not known); `pip install --user/--target/--pr
 `uv`, poetry, an absolute `pip` path; a `RUN` before the last install that does other
 work; a compiler used after it; `go build` without `-o`, with cgo (`CGO_ENABLED=1`, or C
 compilers/`-dev` packages installed), `RUN` after the build or a shell-form
-`CMD`/`ENTRYPOINT` (distroless has no shell); `yarn`/`pnpm`. Information findings (`git`,
+`CMD`/`ENTRYPOINT` (distroless has no shell); `yarn`/`pnpm`. Images in these reasons are
+quoted with their ARG defaults expanded where all are known. Information findings (`git`,
 `make`, `curl`) carry no fix.
 
 ≈ hadolint has no equivalent. ≈ DF207 (CUDA `-devel` images in the final stage).
@@ -101,9 +108,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dockwise.dockerfile.analysis import Analysis, Stage, stage_refs
+from dockwise.dockerfile.imageref import ImageRef
 from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.packages import PackageCommand, package_commands, raw_commands
-from dockwise.dockerfile.shell import ShellWord
+from dockwise.dockerfile.shell import SHELLS, Command, ShellWord, tokenize, unwrap
+from dockwise.dockerfile.shellwords import healthcheck_cmd
 from dockwise.dockerfile.variables import expand
 from dockwise.lint.engine import DockerfileContext
 from dockwise.lint.incremental import stage_local
@@ -145,6 +154,7 @@ class _Finding:
     severity: Severity
     build: bool  # a W finding (build tool), not git/make/curl
     toolchain: bool = False  # the toolchain-image finding (on FROM)
+    words: tuple[ShellWord, ...] = ()  # the packages of an install finding
 
 
 @dataclass(slots=True)
@@ -163,10 +173,13 @@ def check(ctx: DockerfileContext) -> None:
     # a stage's RUNs are looked at once for every target whose chain holds it
     run_memo: dict[int, list[_Finding]] = {}
     families: dict[str, bool] = {}  # canonical base -> a toolchain image
+    # programs run by the CMD/ENTRYPOINT/HEALTHCHECK of every target whose chain holds a
+    # RUN (id): packages of that RUN they invoke are needed at run time
+    needed: dict[int, set[str]] = {}
+    plans: list[tuple[Stage, list[Instruction]]] = []
     for st in ctx.target_stages:
-        if an.is_windows(st) or _exempt(an, st, ctx.path):
+        if an.is_windows(st):
             continue
-        info = _StageInfo()
         chain = an.chain(st)
         runs: list[Instruction] = []
         # `posix_shell` walks the stage for each call: only needed when a SHELL is set
@@ -180,11 +193,22 @@ def check(ctx: DockerfileContext) -> None:
                     has_shell = True
         if has_shell:
             runs = [ins for ins in runs if an.posix_shell(ins)]
+        used = _invoked(chain)
+        for ins in runs:
+            needed.setdefault(id(ins), set()).update(used)
+        if not _exempt(an, st, ctx.path):
+            plans.append((st, runs))
+    for st, runs in plans:
+        info = _StageInfo()
         for ins in runs:
             got = run_memo.get(id(ins))
             if got is None:
                 got = run_memo[id(ins)] = _run_findings(ins)
-            info.findings.extend(got)
+            used = needed[id(ins)]
+            for f in got:
+                kept = _without(f, used) if used and f.words else f
+                if kept is not None:
+                    info.findings.append(kept)
         tool = _toolchain_finding(ctx, st, runs, families)
         if tool is not None:
             info.findings.insert(0, tool)
@@ -243,6 +267,10 @@ def _removed(pcs: list[PackageCommand], idx: int, text: str) -> set[str]:
     for pc in pcs[idx + 1 :]:
         if pc.action not in ("remove", "autoremove") or pc.ecosystem != inst.ecosystem:
             continue
+        if any("$" in w.raw or "`" in w.raw for w in pc.packages):
+            # `apt-get purge $(diff before after …)`, `apk del $BUILD_DEPS`: the removed
+            # set is computed, so it may well be everything that was installed
+            return names
         ops = {_norm(w.value) for w in pc.packages}
         if virtual & ops:
             return names
@@ -285,15 +313,9 @@ def _run_findings(ins: Instruction) -> list[_Finding]:
         build = [w for w in build if _norm(w.value) not in gone]
         info = [w for w in info if _norm(w.value) not in gone]
         if build:
-            names = ", ".join(f"`{n}`" for n in dict.fromkeys(_norm(w.value) for w in build))
-            out.append(_Finding(ins, build[0].span,
-                                f"build tools in the final image: {names} installed and not "
-                                "removed in the same RUN", Severity.WARNING, True))
+            out.append(_package_finding(ins, build, True))
         if info:
-            names = ", ".join(f"`{n}`" for n in dict.fromkeys(_norm(w.value) for w in info))
-            out.append(_Finding(ins, info[0].span,
-                                f"{names} installed in the final image: usually needed only "
-                                "while building", INFO, False))
+            out.append(_package_finding(ins, info, False))
     if "rustup" in text:
         for _, c in raw_commands(ins):
             if c.words and (c.name == "rustup-init" or any(
@@ -303,6 +325,83 @@ def _run_findings(ins: Instruction) -> list[_Finding]:
                                     "toolchain installed with rustup", Severity.WARNING, True))
                 break
     return out
+
+
+def _package_finding(ins: Instruction, words: list[ShellWord] | tuple[ShellWord, ...],
+                     build: bool) -> _Finding:
+    names = ", ".join(f"`{n}`" for n in dict.fromkeys(_norm(w.value) for w in words))
+    if build:
+        return _Finding(ins, words[0].span, f"build tools in the final image: {names} "
+                        "installed and not removed in the same RUN", Severity.WARNING, True,
+                        words=tuple(words))
+    return _Finding(ins, words[0].span, f"{names} installed in the final image: usually "
+                    "needed only while building", INFO, False, words=tuple(words))
+
+
+def _without(f: _Finding, used: set[str]) -> _Finding | None:
+    """``f`` without the packages whose program ``used`` holds (None when none is left)."""
+    keep = [w for w in f.words if _norm(w.value) not in used]
+    if len(keep) == len(f.words):
+        return f
+    return _package_finding(f.ins, keep, f.build) if keep else None
+
+
+_RESERVED = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until",
+                       "!", "{", "}", "time"})
+
+
+def _invoked(chain: list[Stage]) -> set[str]:
+    """Programs the CMD, ENTRYPOINT and HEALTHCHECK instructions of a chain run (base
+    names; `sh -c` scripts looked into)."""
+    out: set[str] = set()
+    for s in chain:
+        for ins in s.instructions:
+            kw = ins.keyword
+            if kw in ("CMD", "ENTRYPOINT"):
+                ef = ins.exec_form
+                if ef is not None:
+                    _argv_programs([e.value for e in ef], out)
+                else:
+                    _script_programs(ins.args, ins.escape, out)
+            elif kw == "HEALTHCHECK":
+                hc = healthcheck_cmd(ins)
+                if hc is None:
+                    continue
+                if hc.exec_form is not None:
+                    _argv_programs([e.value for e in hc.exec_form], out)
+                else:
+                    _script_programs(ins.line.text[hc.lo : hc.hi], ins.escape, out)
+    return out
+
+
+def _argv_programs(argv: list[str], out: set[str], depth: int = 0) -> None:
+    if not argv:
+        return
+    first = argv[0].rsplit("/", 1)[-1]
+    if first in SHELLS:
+        for k in range(1, len(argv) - 1):
+            a = argv[k]
+            if a.startswith("-") and "c" in a[1:] and not a.startswith("--"):
+                if depth < 3:
+                    _script_programs(argv[k + 1], "\\", out, depth + 1)
+                return
+            if not a.startswith("-"):
+                break
+    out.add(first)
+
+
+def _script_programs(text: str, escape: str, out: set[str], depth: int = 0) -> None:
+    for c in tokenize(text, Span, escape):
+        words = c.words
+        k = 0
+        while k < len(words) and not words[k].quoted and words[k].raw in _RESERVED:
+            k += 1
+        if k >= len(words):
+            continue
+        if k:
+            c = Command(words[k:], c.assignments, c.redirects, c.op_before, c.op_after, c.span)
+        c = unwrap(c)
+        _argv_programs([w.value for w in c.words], out, depth)
 
 
 def _build_command(cmd_words: list[str]) -> bool:
@@ -334,7 +433,7 @@ def _toolchain_finding(ctx: DockerfileContext, st: Stage, runs: list[Instruction
         for _, c in raw_commands(ins):
             if _build_command([w.value for w in c.words]):
                 return _Finding(ins, st.base.span,
-                                f"the final image is the toolchain image `{base.raw}` and "
+                                f"the final image is the toolchain image `{_shown(base)}` and "
                                 "runs a build: compilers and build caches ship with it",
                                 Severity.WARNING, True, toolchain=True)
     return None
@@ -407,11 +506,16 @@ def _fix(ctx: DockerfileContext, an: Analysis, st: Stage,
             text = _node(ctx, an, st, findings)
         else:
             raise _NoFix(f"the fix knows how to split Python, Go and Node stages, not one on "
-                         f"`{base.raw}`")
+                         f"`{_shown(base)}`")
     except _NoFix as e:
         return None, f"no fix offered: {e}"
     span = Span(st.from_.span.start, _stage_end(st).span.end)
     return Fix("Add a builder stage", (Edit(span, text),), Applicability.UNSAFE), ""
+
+
+def _shown(ref: ImageRef) -> str:
+    """The reference as messages quote it: ARG defaults expanded where all are known."""
+    return ref.expanded if ref.has_vars and not ref.unresolved_vars else ref.raw
 
 
 def _stage_end(st: Stage) -> Instruction:
@@ -464,7 +568,7 @@ def _slim_ref(ctx: DockerfileContext, st: Stage) -> str:
     if variant.slim_counterpart is None:
         if "slim" in variant.name or "alpine" in variant.name:
             return raw
-        raise _NoFix(f"no slim variant of `{base.raw}` is known")
+        raise _NoFix(f"no slim variant of `{_shown(base)}` is known")
     slim = variant.slim_counterpart
     if not tag or tag.lower() == "latest":
         return f"{name_raw}:{slim.lstrip('-')}"
@@ -476,7 +580,8 @@ def _slim_ref(ctx: DockerfileContext, st: Stage) -> str:
     suffix = probe[m.start() :] if m is not None else ""
     raw_probe = "-" + raw_tag
     if m is None or not raw_probe.lower().endswith(suffix.lower()):
-        raise _NoFix(f"the slim variant of `{base.raw}` cannot be derived from its tag")
+        raise _NoFix(f"the slim variant of `{_shown(base)}` cannot be derived from its "
+                     "tag")
     new = (raw_probe[: len(raw_probe) - len(suffix)] + slim).lstrip("-")
     return f"{name_raw}:{new}"
 
