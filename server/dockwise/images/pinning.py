@@ -98,13 +98,29 @@ def family_tag_moves(fam: ImageFamily, tag: str | None) -> bool:
     return True
 
 
-def _catalogue_tag(fam: ImageFamily, tag: str | None) -> str | None:
+def _catalogue_tag(fam: ImageFamily, tag: str | None, catalogue: Catalogue) -> str | None:
     if tag and not family_tag_moves(fam, tag):
         return None
     new = fam.pin(tag)
     if not new or (tag is not None and new == tag):
         return None
-    return new if _known_tag(fam, new) else None
+    return new if _known_tag(fam, new) and _current_alpine(new, catalogue) else None
+
+
+_ALPINE_RELEASE = re.compile(r"alpine(\d+\.\d+)")
+
+
+def _current_alpine(tag: str, catalogue: Catalogue) -> bool:
+    """A tag naming an Alpine release (`3.14-alpine3.20`) only when that release is current:
+    images are published for the current releases only, so a new version on an old
+    release may not exist."""
+    m = _ALPINE_RELEASE.search(tag.lower())
+    if m is None:
+        return True
+    alpine = catalogue.family("alpine")
+    if alpine is None or not alpine.current_tags_known:
+        return False
+    return m.group(1) in alpine.current_tags
 
 
 def _known_tag(fam: ImageFamily, tag: str) -> bool:
@@ -155,7 +171,7 @@ def pin_reference(
         if new_tag is None:
             fam = catalogue.family(parts.canonical)
             if fam is not None:
-                new_tag = _catalogue_tag(fam, old_tag)
+                new_tag = _catalogue_tag(fam, old_tag, catalogue)
     tag = new_tag or old_tag
     new_digest: str | None = None
     if digest and lookup is not None:
