@@ -72,7 +72,8 @@ def check(ctx: DockerfileContext) -> None:
         if last.sudo:
             clean = "sudo " + clean
         at = append_edit(ins, last.script, clean)
-        msg = f"`{first.text}` without `{clean}` in the same RUN keeps the package cache in the layer"
+        what = f"`{first.text}`" + (f" and `{last.text}`" if last.manager != first.manager else "")
+        msg = f"{what} without `{clean}` in the same RUN keeps the package cache in the layer"
         fix = None
         if at is not None:
             fix = Fix(f"Append `{clean}`", (Edit(at[0], at[1]),), Applicability.SAFE)
