@@ -11,9 +11,12 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dockwise import __version__
+
+if TYPE_CHECKING:
+    from dockwise.checker import FileOutcome
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -150,7 +153,7 @@ def _check(args: argparse.Namespace) -> int:
     # A lint allocates many small, short-lived, acyclic objects: the default GC
     # thresholds make CPython rescan them over and over (2x slower on big files).
     gc.set_threshold(100_000, 50, 1000)
-    from dockwise.checker import FileOutcome, Job, discover, run_job, write_atomic
+    from dockwise.checker import Job, discover, run_job
     from dockwise.config import ConfigError, Settings, settings_for
     from dockwise.documents import COMPOSE, DOCKERFILE, is_compose_name
     from dockwise.lint.registry import UnknownRuleError, select_rules
@@ -237,15 +240,10 @@ def _check(args: argparse.Namespace) -> int:
         if args.diff and o.diff:
             diff_text.append(o.diff)
         if args.fix and not args.diff:
-            if o.fixed_text is not None:
-                if stdin_mode:
-                    sys.stdout.write(o.fixed_text)
-                else:
-                    write_atomic(Path(o.path), o.fixed_text, o.encoding)
-            for created, content in o.created.items():
-                cp = Path(created)
-                if not cp.exists() and not stdin_mode:
-                    cp.write_text(content, encoding="utf-8")
+            problem = _write_fixes(o, stdin_mode)
+            if problem is not None:
+                internal = True
+                print(f"dockwise: {o.path}: {problem}", file=sys.stderr)
     findings.sort(key=Finding.sort_key)
     out_stream = sys.stderr if (stdin_mode and args.fix) else sys.stdout
     if args.diff:
@@ -273,6 +271,40 @@ def _fail_level(job: Any, args: argparse.Namespace) -> str:
     from dockwise.config import settings_for
 
     return settings_for(Path(job.path).absolute(), Path(args.config) if args.config else None).fail_level
+
+
+def _write_fixes(o: FileOutcome, stdin_mode: bool) -> str | None:
+    """Write a fixed file and the files its fixes create (a secret moved out of a Compose
+    file, a new `.dockerignore`). The new files come first: when one cannot be written the
+    fixed file is not written either, so nothing is lost (a moved secret would be in
+    neither). Returns what went wrong, if anything."""
+    if stdin_mode:
+        if o.created:
+            # the fixed text would refer to files that cannot be created from stdin
+            if o.text is not None:
+                sys.stdout.write(o.text)
+            return ("left unchanged: its fixes create files ("
+                    + ", ".join(sorted(o.created)) + "), which needs a path, not stdin")
+        if o.fixed_text is not None:
+            sys.stdout.write(o.fixed_text)
+        return None
+    written: list[Path] = []
+    for created, content in sorted(o.created.items()):
+        cp = Path(created)
+        try:
+            cp.parent.mkdir(parents=True, exist_ok=True)
+            with cp.open("x", encoding="utf-8") as fh:
+                fh.write(content)
+        except OSError as e:
+            for p in written:  # undo: the file stays as it was, with nothing half-moved
+                p.unlink(missing_ok=True)
+            return f"left unchanged: cannot create {created}: {e.strerror or e}"
+        written.append(cp)
+    if o.fixed_text is not None:
+        from dockwise.checker import write_atomic
+
+        write_atomic(Path(o.path), o.fixed_text, o.encoding)
+    return None
 
 
 def _summary(findings: list[Any], outcomes: list[Any], args: argparse.Namespace, stream: Any) -> None:

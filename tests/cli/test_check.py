@@ -244,3 +244,39 @@ def test_fix_stdin_prints_fixed_text(capsys: pytest.CaptureFixture[str], monkeyp
     rc, out, _ = run(capsys, "-", "--select", "DF007", "--fix")
     assert rc == 0
     assert out == 'FROM a\nLABEL org.opencontainers.image.authors="x"\n'
+
+
+SECRET_COMPOSE = "services:\n  db:\n    image: postgres:16\n    environment:\n      - POSTGRES_PASSWORD=mypasswd\n"
+
+
+def test_fix_moving_a_secret_creates_its_folder(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "compose.yaml"
+    p.write_text(SECRET_COMPOSE)
+    rc, _, err = run(capsys, str(p), "--select", "DC301", "--fix", "--unsafe-fixes")
+    assert "mypasswd" not in p.read_text()
+    secret = next((tmp_path / "secrets").iterdir())
+    assert secret.read_text() == "mypasswd"
+    assert secret.name in p.read_text() and rc == 0, err
+
+
+def test_fix_that_cannot_create_its_file_changes_nothing(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # a plain file where the secrets folder would go: the secret cannot be written, so the
+    # Compose file must keep it (moving it would lose it)
+    p = tmp_path / "compose.yaml"
+    p.write_text(SECRET_COMPOSE)
+    (tmp_path / "secrets").write_text("not a folder")
+    rc, _, err = run(capsys, str(p), "--select", "DC301", "--fix", "--unsafe-fixes")
+    assert p.read_text() == SECRET_COMPOSE
+    assert "left unchanged: cannot create" in err and rc != 0
+
+
+def test_fix_from_stdin_never_drops_a_secret(capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SECRET_COMPOSE.encode())))
+    rc, out, err = run(capsys, "-", "--stdin-filename", "compose.yaml", "--select", "DC301",
+                       "--fix", "--unsafe-fixes")
+    assert out == SECRET_COMPOSE and "needs a path, not stdin" in err and rc != 0
