@@ -119,20 +119,24 @@ class EditBuilder:
                if e.path is None]
         if not self.document_changes:
             return t.WorkspaceEdit(changes={self.uri: own})
-        changes: list[t.TextDocumentEdit | t.CreateFile | t.RenameFile | t.DeleteFile] = [
-            t.TextDocumentEdit(
-                text_document=t.OptionalVersionedTextDocumentIdentifier(uri=self.uri, version=self.version),
-                edits=list(own))]
+        # new files first, and never into an existing file: a client stops at the first
+        # failing change, so the document is not edited when a file cannot be created
+        # (a secret moved out of a Compose file must land somewhere)
+        changes: list[t.TextDocumentEdit | t.CreateFile | t.RenameFile | t.DeleteFile] = []
         assert self.path is not None or not any(e.path for e in edits)
         for e in edits:
             if e.path is None or self.path is None:
                 continue
             target = (self.path.parent / e.path).resolve()
             uri = target.as_uri()
-            changes.append(t.CreateFile(uri=uri, options=t.CreateFileOptions(ignore_if_exists=True)))
+            changes.append(t.CreateFile(uri=uri, options=t.CreateFileOptions(
+                overwrite=False, ignore_if_exists=False)))
             changes.append(t.TextDocumentEdit(
                 text_document=t.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
                 edits=[t.TextEdit(t.Range(t.Position(0, 0), t.Position(0, 0)), e.new_text)]))
+        changes.append(t.TextDocumentEdit(
+            text_document=t.OptionalVersionedTextDocumentIdentifier(uri=self.uri, version=self.version),
+            edits=list(own)))
         return t.WorkspaceEdit(document_changes=changes)
 
 
