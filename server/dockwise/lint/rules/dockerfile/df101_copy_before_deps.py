@@ -510,6 +510,10 @@ def _make_fix(ctx: DockerfileContext, run: Instruction, broad: Broad,
     b = broad.ins
     for x in between:
         if x.keyword not in _ALLOWED_BETWEEN and not (x.keyword == "RUN" and _neutral_run(x, broad)):
+            if x.keyword in ("COPY", "ADD") and x.has_flags and x.flag("from") is not None:
+                raise NoFix(f"`{x.keyword} --from` on line {x.start_line + 1} comes between the "
+                            "COPY and the install: moving the COPY after it could change which "
+                            "files win where both write")
             raise NoFix(f"`{x.keyword}` on line {x.start_line + 1} comes between the COPY and "
                         "the install and may use the copied files")
         if x.keyword in ("ENV", "ARG") and "$" in b.line.text:
