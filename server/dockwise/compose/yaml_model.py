@@ -63,6 +63,8 @@ class Structure:
     duplicates: list[tuple[Node, Node]]  # (duplicate key, first key), by position
     tagged: list[Node]  # nodes written with an explicit tag (`!reset`, `!!str`, `!foo`)
     dollar: list[tuple[ScalarNode, bool]]  # scalars whose value has a `$`: (node, is a key)
+    # `<<` merge keys of the written mappings: (merge key, its value)
+    merges: list[tuple[Node, Node]] = field(default_factory=list)
     # the units of a usual Compose layout (a block or flow root mapping without merge
     # keys, `services` a mapping without merge keys), in document order; empty otherwise
     units: list[Unit] = field(default_factory=list)
@@ -108,6 +110,79 @@ def is_plain(node: ScalarNode) -> bool:
 
 def span_of(node: Node) -> Span:
     return Span(node.start_mark.index, max(node.start_mark.index, node.end_mark.index))
+
+
+def value_offsets(node: ScalarNode, text: str) -> list[int] | None:
+    """File offset of every character of a scalar's value (``len(node.value)`` entries),
+    when the characters are written verbatim in the source: plain scalars, single-quoted
+    ones (`''` maps to its first quote), double-quoted ones without escapes, and
+    literal/folded block scalars
+    (block indentation and line folding taken into account; an explicit indentation
+    indicator gives None). A character that folding makes (a line break, the space joining
+    two lines) maps to the end of the text before it. None when the value cannot be
+    aligned with the source."""
+    value = node.value
+    start, end = node.start_mark.index, node.end_mark.index
+    style = node.style or ""
+    pieces: list[tuple[list[int], str]] = []  # (file offsets, value text) per source line
+    if style in ("|", ">"):
+        nl = text.find("\n", start, end)
+        header = text[start:nl if nl >= 0 else end].split("#", 1)[0]
+        if any(c.isdigit() for c in header):
+            return None  # explicit indentation indicator
+        if nl < 0:
+            return [] if not value else None
+        lines: list[tuple[int, str]] = []
+        pos = nl + 1
+        while pos < end:
+            e = text.find("\n", pos, end)
+            e = end if e < 0 else e
+            lines.append((pos, text[pos:e].rstrip("\r")))
+            pos = e + 1
+        indent = next((len(ln) - len(ln.lstrip(" ")) for _, ln in lines if ln.strip()), 0)
+        for off, ln in lines:
+            if not ln.strip():
+                continue
+            if len(ln) - len(ln.lstrip(" ")) < indent:
+                return None
+            pieces.append((list(range(off + indent, off + len(ln))), ln[indent:]))
+    elif style in ("'", '"', ""):
+        lo, hi = (start + 1, end - 1) if style else (start, end)
+        inner = text[lo:hi]
+        if style == '"' and "\\" in inner:
+            return None
+        pos = lo
+        for ln in inner.split("\n"):
+            body = ln.rstrip("\r").rstrip(" \t")
+            stripped = body.lstrip(" \t")
+            if stripped:
+                first = pos + len(body) - len(stripped)
+                offs = list(range(first, first + len(stripped)))
+                if style == "'" and "'" in stripped:  # quotes come in pairs: `''` is one
+                    keep: list[int] = []
+                    i = 0
+                    while i < len(stripped):
+                        keep.append(i)
+                        i += 2 if stripped[i] == "'" else 1
+                    offs = [offs[i] for i in keep]
+                    stripped = "".join(stripped[i] for i in keep)
+                pieces.append((offs, stripped))
+            pos += len(ln) + 1
+    else:
+        return None
+    out: list[int] = []
+    at = start  # the end of the last piece: where folding characters map
+    for offs, piece in pieces:
+        i = value.find(piece, len(out))
+        if i < 0 or value[len(out):i].strip(" \t\n"):
+            return None
+        out.extend([at] * (i - len(out)))
+        out.extend(offs)
+        at = offs[-1] + 1
+    if value[len(out):].strip(" \t\n"):
+        return None
+    out.extend([at] * (len(value) - len(out)))
+    return out
 
 
 IMPLICIT = "tag:dockwise,implicit"  # tag of every node written without a tag
@@ -454,7 +529,8 @@ def walk(root: Node | None) -> Structure:
     tagged: list[Node] = []
     dollar: list[tuple[ScalarNode, bool]] = []
     units: list[Unit] = []
-    out = Structure(dups, tagged, dollar, units)
+    merges: list[tuple[Node, Node]] = []
+    out = Structure(dups, tagged, dollar, merges=merges, units=units)
     if root is None:
         return out
     as_value: set[int] = set()  # aliased nodes used as a value (a key may be aliased)
@@ -499,7 +575,7 @@ def walk(root: Node | None) -> Structure:
                         kv = k.value
                         kt = k.tag
                         if (kv == "<<" and kt == IMPLICIT and not k.style) or kt == MERGE_TAG:
-                            pass
+                            merges.append((k, v))
                         elif kv in keys:
                             dups.append((k, keys[kv]))
                         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from dockwise.text import Span
@@ -126,3 +127,19 @@ class ImageRef(NamedTuple):
     @property
     def is_scratch(self) -> bool:
         return self.expanded.lower() == "scratch"
+
+
+# the distribution reference grammar (docker/distribution `reference` package)
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_DOMAIN_PART = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = rf"(?:{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?"
+_REFERENCE = re.compile(
+    rf"^(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*"
+    r"(?::[\w][\w.-]{0,127})?"
+    r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$"
+)
+
+
+def valid_reference(text: str) -> bool:
+    """Whether ``text`` is a well-formed image reference (`[host[:port]/]name[:tag][@digest]`)."""
+    return bool(_REFERENCE.match(text))

@@ -27,31 +27,20 @@ No automatic fix: either the text was meant for a shell in the container (escape
 
 Decisions: keys are checked too (compose-go interpolates values only, so a malformed
 template in a key is kept literally — almost always a mistake). The range is the template
-inside the scalar for plain and single-line quoted scalars whose text maps 1:1 to the
-value; otherwise (escapes, folded or block scalars) the whole scalar.
+itself, also inside multi-line, folded and literal block scalars (the offset in the value
+is mapped back through the block indentation and line folding); only when the source text
+is not the value verbatim (escapes in a double-quoted scalar, `''` in a single-quoted one,
+an explicit block indentation indicator) is it the whole scalar.
 """
 
 from __future__ import annotations
 
 from dockwise.compose import interpolation
-from dockwise.compose.yaml_model import ScalarNode, span_of
+from dockwise.compose.yaml_model import span_of, value_offsets
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 from dockwise.text import Span
-
-
-def _inner_start(node: ScalarNode, text: str) -> int | None:
-    """File offset of the value's first character when the scalar's source text is its
-    value verbatim (plain or quoted, single line, no escapes), else None."""
-    start, end = node.start_mark.index, node.end_mark.index
-    if node.start_mark.line != node.end_mark.line:
-        return None
-    if node.style in ("'", '"'):
-        start, end = start + 1, end - 1
-    elif node.style:
-        return None
-    return start if text[start:end] == node.value else None
 
 
 @rule(code="DC006", name="invalid-interpolation", severity=Severity.ERROR)
@@ -61,9 +50,10 @@ def check(ctx: ComposeContext) -> None:
         problems = interpolation.parse(n.value).problems
         if not problems:
             continue
-        base = _inner_start(n, text)
+        offs = value_offsets(n, text)
         for p in problems:
-            where = Span(base + p.lo, base + p.hi) if base is not None else span_of(n)
+            where = (Span(offs[p.lo], offs[max(p.lo, p.hi - 1)] + 1)
+                     if offs is not None and p.lo < len(offs) else span_of(n))
             effect = ("Compose does not interpolate keys and keeps it literally" if is_key
                       else "Compose refuses the file (invalid interpolation format)")
             ctx.report(where, f"{p.message}; {effect}; write `$$` for a literal `$`")

@@ -36,21 +36,40 @@ shell, so `$$VAR` passes the literal text `$VAR`; the message says to add a shel
 Decisions: `${VAR:-default}`, `${VAR-default}`, `${VAR:+x}` and `${VAR:?message}`
 are deliberate host interpolation and are not reported; nor is a variable that the
 service's `environment` passes through from the host (`- VAR`, `VAR:`, or exactly
-`VAR: ${VAR}`): the container gets the same host value. The
-host's own environment is not consulted: `$HOME` in a command is a trap whatever the
-host has.
+`VAR: ${VAR}`): the container gets the same host value. Nor is a variable whose only
+container source is an `env_file` that *is* the project `.env` (`env_file: .env`, the
+file Compose interpolates from — also when that file is absent, e.g. git-ignored): host
+and container values cannot differ. The host's own environment is not consulted: `$HOME`
+in a command is a trap whatever the host has.
+
+A `$VAR` that the container's shell would not expand either — inside single quotes in
+the script (`sh -c "if [ '$MODE' = on ]; …"`) or after a backslash (`\\$MODE`) — is not
+reported: there only Compose's substitution on the host gives it a value, so that is
+what the text relies on, and `$$` would make the shell see the literal text `$MODE`.
+(Quoting is read as the container's shell reads the script, after Compose's own word
+split of a string `command`/`entrypoint`: in `sh -c '… $MODE …'` the outer single quotes
+are Compose's and the shell still expands it.)
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 
 from dockwise.compose import interpolation
 from dockwise.compose.builds import Layer, base_dir_of, merged_get, service_layers
 from dockwise.compose.project import parse_dotenv
 from dockwise.compose.service import Service, environment, text_of
-from dockwise.compose.yaml_model import MappingNode, Node, ScalarNode, SequenceNode, get
+from dockwise.compose.yaml_model import (
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    get,
+    value_offsets,
+)
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.compose.dc012_command_without_shell import is_c_flag, is_shell, split_words
@@ -82,34 +101,49 @@ def _env_files(layer: Layer, text: str) -> list[str]:
     return out
 
 
-def container_env(ctx: ComposeContext, layers: list[Layer]) -> tuple[set[str], set[str]]:
-    """(names the service's container gets, names passed through from the host: `- NAME`,
-    `NAME:` or exactly `NAME: ${NAME}`)."""
-    names: set[str] = set()
-    same: set[str] = set()
+@dataclass(slots=True)
+class ContainerEnv:
+    """Where the service's container variables come from."""
+
+    names: set[str] = dc_field(default_factory=set)  # every name the container gets
+    same: set[str] = dc_field(default_factory=set)  # passed through from the host (`- NAME`, …)
+    explicit: set[str] = dc_field(default_factory=set)  # set in `environment` with a value
+    other_files: set[str] = dc_field(default_factory=set)  # from env_files other than `.env`
+    project_dotenv: bool = False  # an `env_file` is the project `.env`
+
+    def host_equal(self, name: str) -> bool:
+        """The container's value of ``name`` is the host's: passed through, or only from
+        the project `.env` that Compose also interpolates from."""
+        if name in self.same:
+            return True
+        return (self.project_dotenv and name not in self.explicit
+                and name not in self.other_files)
+
+
+def container_env(ctx: ComposeContext, layers: list[Layer]) -> ContainerEnv:
+    """The names the service's container gets, and which of them equal the host's."""
+    out = ContainerEnv()
+    dotenv = (ctx.project.directory / ".env").resolve()
     for layer in layers:
         svc = Service("", layer.key, layer.node)  # type: ignore[arg-type]
         for ev in environment(svc, layer.file.text):
-            names.add(ev.name)
+            out.names.add(ev.name)
             if ev.value is None or ev.value.strip() in (f"${{{ev.name}}}", f"${ev.name}"):
-                same.add(ev.name)
+                out.same.add(ev.name)
+            else:
+                out.explicit.add(ev.name)
         for p in _env_files(layer, layer.file.text):
             raw = interpolation.substitute(p, ctx.project.env).value
-            t = ctx.read_text((layer.base_dir / raw) if not Path(raw).is_absolute() else Path(raw))
+            path = (layer.base_dir / raw) if not Path(raw).is_absolute() else Path(raw)
+            if path.resolve() == dotenv:
+                out.project_dotenv = True
+                continue  # its names are the interpolation environment: host == container
+            t = ctx.read_text(path)
             if t is not None:
-                names.update(parse_dotenv(t))
-    return names, same
-
-
-def _base(node: ScalarNode, text: str) -> int | None:
-    """File offset of the scalar's first character when offsets inside it map 1:1."""
-    s, e = node.start_mark.index, node.end_mark.index
-    raw = text[s:e]
-    if not node.style and raw == node.value:
-        return s
-    if node.style in ("'", '"') and raw[1:-1] == node.value and "\n" not in raw:
-        return s + 1
-    return None
+                found = parse_dotenv(t)
+                out.names.update(found)
+                out.other_files.update(found)
+    return out
 
 
 def _shell_items(items: list[Node], text: str) -> tuple[set[int], bool]:
@@ -139,14 +173,14 @@ def check(ctx: ComposeContext) -> None:
         if "command" not in keys and "entrypoint" not in keys and "healthcheck" not in keys:
             continue
         layers: list[Layer] | None = None
-        # (node, runs in a shell) for every scalar to check
-        todo: list[tuple[ScalarNode, bool]] = []
+        # (node, how it runs: EXEC, SCRIPT or WORDS) for every scalar to check
+        todo: list[tuple[ScalarNode, str]] = []
         for field in ("command", "entrypoint"):
             node = keys.get(field)
             if isinstance(node, ScalarNode):
                 words, _ = split_words(node.value)
                 shell = len(words) > 2 and is_shell(words[0]) and is_c_flag(words[1])
-                todo.append((node, shell))
+                todo.append((node, WORDS if shell else EXEC))
             elif isinstance(node, SequenceNode):
                 shell_ids, _ = _shell_items(node.value, ctx.text)
                 if field == "command" and node.value:
@@ -155,24 +189,26 @@ def check(ctx: ComposeContext) -> None:
                     ep = ep_found[1] if ep_found else None
                     if _is_shell_entrypoint(ep, ep_found[0].file.text if ep_found else ""):
                         shell_ids.add(id(node.value[0]))
-                todo.extend((x, id(x) in shell_ids) for x in node.value if isinstance(x, ScalarNode))
+                todo.extend((x, SCRIPT if id(x) in shell_ids else EXEC)
+                            for x in node.value if isinstance(x, ScalarNode))
         test = get(keys.get("healthcheck"), "test")
         if isinstance(test, ScalarNode):
-            todo.append((test, True))
+            todo.append((test, SCRIPT))
         elif isinstance(test, SequenceNode) and test.value:
             first = (text_of(test.value[0], ctx.text) or "").upper()
             rest = test.value[1:]
             if first == "CMD-SHELL":
-                todo.extend((x, True) for x in rest if isinstance(x, ScalarNode))
+                todo.extend((x, SCRIPT) for x in rest if isinstance(x, ScalarNode))
             elif first == "CMD":
                 shell_ids, _ = _shell_items(rest, ctx.text)
-                todo.extend((x, id(x) in shell_ids) for x in rest if isinstance(x, ScalarNode))
-        todo = [(node, shell) for node, shell in todo if "$" in node.value]
+                todo.extend((x, SCRIPT if id(x) in shell_ids else EXEC)
+                            for x in rest if isinstance(x, ScalarNode))
+        todo = [(node, mode) for node, mode in todo if "$" in node.value]
         if not todo:
             continue  # (what the container's environment holds is read only when needed)
-        names, same = container_env(ctx, layers or _layers(ctx, svc))
-        for node, shell in todo:
-            _check_scalar(ctx, node, shell, names, same)
+        cenv = container_env(ctx, layers or _layers(ctx, svc))
+        for node, mode in todo:
+            _check_scalar(ctx, node, mode, cenv)
 
 
 def _layers(ctx: ComposeContext, svc: Service) -> list[Layer]:
@@ -182,17 +218,101 @@ def _layers(ctx: ComposeContext, svc: Service) -> list[Layer]:
     return layers
 
 
-def _check_scalar(ctx: ComposeContext, node: ScalarNode, shell: bool, names: set[str],
-                  same: set[str]) -> None:
+EXEC, SCRIPT, WORDS = "exec", "script", "words"  # no shell / a shell script / `sh -c "…"` string
+
+
+def _script_quiet(script: str, offsets: list[int]) -> set[int]:
+    """``offsets[i]`` for each character ``script[i]`` that a POSIX shell reading the script
+    takes literally: inside single quotes, or escaped by a backslash outside them.
+    (Comments are skipped; here-documents and `$'…'` are read as ordinary text.)"""
+    out: set[int] = set()
+    single = double = False
+    i, n = 0, len(script)
+    while i < n:
+        c = script[i]
+        if single:
+            if c == "'":
+                single = False
+            else:
+                out.add(offsets[i])
+        elif c == "\\":
+            if i + 1 < n:
+                out.add(offsets[i + 1])
+            i += 2
+            continue
+        elif c == "'" and not double:
+            single = True
+        elif c == '"':
+            double = not double
+        elif c == "#" and not double and (i == 0 or script[i - 1] in " \t\n;&|("):
+            # a comment: its quotes are not quotes (`# don't`), and nothing in it runs
+            nl = script.find("\n", i)
+            i = n if nl < 0 else nl
+            continue
+        i += 1
+    return out
+
+
+def _script_word(line: str) -> tuple[str, list[int]] | None:
+    """The third word of a string command (the script after `sh -c`) as Compose splits it
+    (the go-shellwords rules of :func:`split_words`), with each character's offset."""
+    words: list[tuple[str, list[int]]] = []
+    buf: list[str] = []
+    offs: list[int] = []
+    got = single = double = escaped = False
+    for i, c in enumerate(line):
+        if escaped:
+            buf.append(c)
+            offs.append(i)
+            got, escaped = True, False
+        elif c == "\\" and not single:
+            escaped = True
+        elif c in " \t\r\n" and not single and not double:
+            if got:
+                words.append(("".join(buf), offs))
+                buf, offs, got = [], [], False
+        elif c == "'" and not double:
+            single, got = not single, True
+        elif c == '"' and not single:
+            double, got = not double, True
+        elif c in ";&|<>" and not single and not double:
+            break
+        else:
+            buf.append(c)
+            offs.append(i)
+            got = True
+        if len(words) > 2:
+            break
+    if got and len(words) <= 2:
+        words.append(("".join(buf), offs))
+    return words[2] if len(words) > 2 else None
+
+
+def unexpanded_offsets(value: str, words: bool) -> set[int]:
+    """Offsets in ``value`` of characters the container's shell takes literally: ``value``
+    is the script itself, or (``words``) a string command whose third word is the script."""
+    if not words:
+        return _script_quiet(value, list(range(len(value))))
+    got = _script_word(value)
+    return _script_quiet(*got) if got is not None else set()
+
+
+def _check_scalar(ctx: ComposeContext, node: ScalarNode, mode: str, cenv: ContainerEnv) -> None:
     if "$" not in node.value:
         return
     parsed = interpolation.parse(node.value)
+    names = cenv.names
     hits = [p for p in parsed.parts if isinstance(p, interpolation.Ref) and not p.op
-            and (p.name in names or is_well_known(p.name)) and p.name not in same
+            and (p.name in names or is_well_known(p.name)) and not cenv.host_equal(p.name)
             and p.name not in ctx.project.env]
+    if hits and mode != EXEC:
+        # `$` the container's shell would not expand either: only the host gives a value
+        quiet = unexpanded_offsets(node.value, mode == WORDS)
+        hits = [p for p in hits if p.lo not in quiet]
     if not hits:
         return
-    base = _base(node, ctx.text)
+    shell = mode != EXEC
+    offs = value_offsets(node, ctx.text)
     for ref in hits:
         where = "the environment of this service" if ref.name in names else "the container"
         if shell:
@@ -207,9 +327,10 @@ def _check_scalar(ctx: ComposeContext, node: ScalarNode, shell: bool, names: set
         appl = Applicability.SAFE if shell else Applicability.UNSAFE
         fix: Fix | None = None
         span: Span | Node = node
-        if base is not None:
-            span = Span(base + ref.lo, base + ref.hi)
-            fix = Fix("escape `$` as `$$`", (Edit(Span(base + ref.lo, base + ref.lo), "$"),), appl)
+        if offs is not None:
+            at = offs[ref.lo]
+            span = Span(at, offs[ref.hi - 1] + 1)
+            fix = Fix("escape `$` as `$$`", (Edit(Span(at, at), "$"),), appl)
         elif node.style in ("", None, '"', "'"):
             new = node.value[: ref.lo] + "$" + node.value[ref.lo:]
             fix = Fix("escape `$` as `$$`", (Edit(Span(node.start_mark.index, node.end_mark.index),

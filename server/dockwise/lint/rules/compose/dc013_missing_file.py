@@ -8,9 +8,13 @@ or an `include` path.
 `extends.file` and `include` against the directory of the file that names them.
 
 ## Why is this bad?
-`docker compose` refuses the project (`env file /app/.env.local not found`, `open
-…/common.yaml: no such file or directory`) — typically a file that is git-ignored, not
-created yet, or named relative to the wrong directory.
+For `env_file`, `extends.file` and `include`, `docker compose` refuses the project (`env
+file /app/.env.local not found`, `open …/common.yaml: no such file or directory`). A
+missing `secrets.*.file` or `configs.*.file` is accepted when the project loads (`docker
+compose config` succeeds): `docker compose up` fails when it creates a service that uses
+that secret or config (the message names them, or says that no service uses it yet). Either
+way it is typically a file that is git-ignored, not created yet, or named relative to the
+wrong directory.
 
 ## Example
 ```yaml
@@ -64,7 +68,8 @@ def check(ctx: ComposeContext) -> None:
     own_dir = ctx.path.parent
     env: dict[str, str] = ctx.project.env
 
-    def check_path(node: Node | None, base: Path, what: str) -> None:
+    def check_path(node: Node | None, base: Path, what: str,
+                   effect: str = "Compose refuses the project") -> None:
         rel = "the project directory" if base is project_dir else "this file's directory"
         raw = text_of(node, ctx.text)
         if node is None or not raw:
@@ -81,8 +86,7 @@ def check(ctx: ComposeContext) -> None:
             return
         p = base / raw
         if not _exists(ctx, p):
-            ctx.report(node, f"{what} `{raw}` does not exist (relative to {rel}): Compose "
-                       "refuses the project")
+            ctx.report(node, f"{what} `{raw}` does not exist (relative to {rel}): {effect}")
 
     # include: short strings, long `path` (string or list)
     inc = get(ctx.root, "include")
@@ -111,6 +115,41 @@ def check(ctx: ComposeContext) -> None:
         sec = get(ctx.root, section)
         if not isinstance(sec, MappingNode):
             continue
+        users: dict[str, list[str]] | None = None
         for k, v in mapping_items(sec):
-            if isinstance(k, ScalarNode):
-                check_path(get(v, "file"), project_dir, f"`{section}.{k.value}.file`")
+            if not isinstance(k, ScalarNode) or get(v, "file") is None:
+                continue
+            if users is None:
+                users = _users(ctx, section)
+            who = users.get(k.value, [])
+            kind = section[:-1]
+            if who:
+                names = ", ".join(f"`{n}`" for n in who[:3]) + (", …" if len(who) > 3 else "")
+                effect = (f"`docker compose up` fails for the service(s) that use this {kind} "
+                          f"({names}), although the project loads (`docker compose config` "
+                          "succeeds)")
+            else:
+                effect = (f"no service uses this {kind} yet, but `docker compose up` fails for "
+                          "one that does (the project loads: `docker compose config` does not "
+                          "check it)")
+            check_path(get(v, "file"), project_dir, f"`{section}.{k.value}.file`", effect)
+
+
+def _users(ctx: ComposeContext, section: str) -> dict[str, list[str]]:
+    """Secret/config name -> services of the project that use it (their own `secrets:` /
+    `configs:` list, short or long syntax, or `build.secrets`)."""
+    out: dict[str, list[str]] = {}
+    for name, entries in ctx.project.sections("services").items():
+        for f, _, node in entries:
+            lists = [get(node, section)]
+            if section == "secrets":
+                lists.append(get(get(node, "build"), "secrets"))
+            for seq in lists:
+                if not isinstance(seq, SequenceNode):
+                    continue
+                for item in seq.value:
+                    src = get(item, "source") if isinstance(item, MappingNode) else item
+                    used = text_of(src, f.text)
+                    if used and name not in out.setdefault(used, []):
+                        out[used].append(name)
+    return out

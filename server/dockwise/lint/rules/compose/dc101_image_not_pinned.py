@@ -46,6 +46,10 @@ Decisions where the catalogue is silent:
 - Variables without a default that are not set in the project `.env` make the
   reference unknown: nothing is reported (the host environment is not consulted, so
   checks do not depend on the shell they run in).
+- A value that resolves to nothing or to something that is not an image reference —
+  `${CUSTOMIZER_IMAGE:-""}` gives the two characters `""`, a placeholder — names no
+  image, so nothing named `latest` is pulled: not reported (an invalid reference is
+  Compose's and the registry's error, not a floating tag).
 - In a merged project the finding is on the `image:` that takes effect (an override
   file's `image:` hides the base file's).
 - ≈ DF201/DF202 (the same for Dockerfiles).
@@ -64,6 +68,7 @@ from dockwise.compose.builds import (
     service_layers,
 )
 from dockwise.compose.yaml_model import ScalarNode
+from dockwise.dockerfile.imageref import valid_reference
 from dockwise.images.pinning import pin_reference
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
@@ -100,6 +105,8 @@ def check(ctx: ComposeContext) -> None:
         value, resolved = interpolate(raw, env)
         if not resolved or not value or "$" in value or value.lower() == "scratch":
             continue
+        if not valid_reference(value.strip()):
+            continue  # a placeholder (`""`), not a reference: nothing named latest is pulled
         if not memo.is_moving_tag(value, cat):
             continue
         parts = memo.parsed_reference(value)

@@ -39,6 +39,12 @@ kept. `up` then waits for the check, and **fails** if it never passes (a broken 
 healthcheck blocks the stack). No fix for flow mappings or entries whose name is not a
 plain scalar.
 
+An edit changes only `depends_on` entries for the same dependency. A `condition` read
+from a shared anchor (`<<: *dep`, `*dep`) that other entries use too is not edited: an
+own `condition: service_healthy` is added to the entry instead (it overrides the merged
+one), and when the entry itself is shared with other dependencies there is no fix (the
+message names the anchor and what else uses it).
+
 Decisions where the catalogue is silent:
 
 - A Compose `healthcheck:` without `test` keeps the image's check, so the image decides.
@@ -52,7 +58,15 @@ import re
 from functools import partial
 
 from dockwise.compose.builds import health_summary, scalar_text, services_index
-from dockwise.compose.edits import indent_unit, insert_entry, line_end, scalar
+from dockwise.compose.edits import (
+    ModelPath,
+    indent_unit,
+    line_end,
+    model_paths,
+    scalar,
+    set_value,
+    shared_reason,
+)
 from dockwise.compose.incremental import kept
 from dockwise.compose.service import Dependency, Service, depends_on
 from dockwise.compose.yaml_model import MappingNode, Node, ScalarNode, SequenceNode, get, get_key
@@ -88,9 +102,9 @@ def check(ctx: ComposeContext) -> None:
             how = "`depends_on` short syntax" if dep.short else "`condition: service_started`"
             msg = (f"{how} waits only for `{dep.name}` to start, not for its healthcheck to "
                    "pass: use `condition: service_healthy`")
-            fix = _fix(ctx, svc, dep)
+            fix, why = _fix(ctx, svc, dep)
             if fix is None:
-                msg += " (no fix for this syntax)"
+                msg += f" (no fix: {why or 'not for this syntax'})"
             ctx.report(dep.node, msg, fix=fix)
 
 
@@ -99,28 +113,38 @@ def _starts(svc: Service) -> tuple[str, ...]:
     return tuple(d.name for d in depends_on(svc) if d.condition == "service_started")
 
 
-def _fix(ctx: ComposeContext, svc: Service, dep: Dependency) -> Fix | None:
+def _fix(ctx: ComposeContext, svc: Service, dep: Dependency) -> tuple[Fix | None, str]:
+    """The fix, or (None, why). An edit may change only `depends_on.<dep>` entries (of any
+    service: the same finding holds for each), never what else shares an anchor."""
     title = f"Wait for `{dep.name}` to be healthy (`condition: service_healthy`)"
     seq = svc.get("depends_on")
     if dep.short:
         if not isinstance(seq, SequenceNode):
-            return None
+            return None, ""
         key = get_key(svc.node, "depends_on")
         if key is None or not key.end_mark.index <= seq.start_mark.index <= svc.node.end_mark.index:
-            return None  # an alias of a list written elsewhere
+            return None, ""  # an alias of a list written elsewhere
+        paths = model_paths(ctx.doc, seq)
+        if not paths or any(len(p) != 3 or p[0] != "services" or p[2] != "depends_on"
+                            for p in paths):
+            return None, shared_reason(ctx.doc, seq, None if paths is None else [
+                p for p in paths if len(p) != 3 or p[0] != "services" or p[2] != "depends_on"])
         edits = _long_form(ctx, key, seq, dep.name)
-        return Fix(title, tuple(edits), Applicability.UNSAFE) if edits else None
+        return (Fix(title, tuple(edits), Applicability.UNSAFE), "") if edits else (None, "")
     if not isinstance(seq, MappingNode):
-        return None
+        return None, ""
     value = get(seq, dep.name)
-    cond = get(value, "condition")
-    if isinstance(cond, ScalarNode):
-        return Fix(title, (Edit(Span(cond.start_mark.index, cond.end_mark.index),
-                                "service_healthy"),), Applicability.UNSAFE)
-    if isinstance(value, MappingNode) and value.value:
-        e = insert_entry(ctx.doc, value, ["condition: service_healthy"])
-        return Fix(title, (e,), Applicability.UNSAFE) if e is not None else None
-    return None
+    if not isinstance(value, MappingNode) or not value.value:
+        return None, ""
+
+    def wanted(p: ModelPath) -> bool:
+        return (len(p) == 5 and p[0] == "services" and p[2] == "depends_on"
+                and p[3] == dep.name and p[4] == "condition")
+
+    edit, why = set_value(ctx.doc, value, "condition", "service_healthy", wanted)
+    if edit is None:
+        return None, why
+    return Fix(title, (edit,), Applicability.UNSAFE), ""
 
 
 def _long_form(ctx: ComposeContext, key: Node | None, seq: SequenceNode, healthy: str) -> list[Edit]:

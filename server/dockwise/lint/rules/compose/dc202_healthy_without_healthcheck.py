@@ -40,8 +40,9 @@ Unsafe: adds the catalogue's probe for that image and version to the service (po
 `mysqladmin ping -h 127.0.0.1`), with `$$` so that the container's shell — not Compose on
 the host — expands its variables, in the file's indentation style. Review the timings for
 slow-starting databases. No fix when the catalogue has no probe for the image, when the
-service is defined in another file, or when its healthcheck is disabled on purpose (the
-message says which).
+service is defined in another file, when its healthcheck is disabled on purpose, or
+when the mapping to extend is an anchor that another service merges or aliases without a
+healthcheck of its own (it would get the check too) — the message says which.
 
 Decisions where the catalogue is silent:
 
@@ -63,7 +64,7 @@ from dockwise.compose.builds import (
     healthcheck_lines,
     services_index,
 )
-from dockwise.compose.edits import insert_entry
+from dockwise.compose.edits import insert_entry, others_changed
 from dockwise.compose.incremental import kept
 from dockwise.compose.service import Service
 from dockwise.compose.yaml_model import (
@@ -151,8 +152,14 @@ def healthcheck_fix(ctx: ComposeContext, name: str,
     title = f"Add a healthcheck to `{name}`: `{probe}`"
     hc = get(node, "healthcheck")
     if hc is None:
+        others = others_changed(ctx.doc, node, "healthcheck", ("services", name))
+        if others is not None:
+            return None, others
         e = insert_entry(ctx.doc, node, healthcheck_lines(["CMD-SHELL", probe]))
     elif isinstance(hc, MappingNode) and get(hc, "test") is None:
+        others = others_changed(ctx.doc, hc, "test", ("services", name, "healthcheck"))
+        if others is not None:
+            return None, others
         e = insert_entry(ctx.doc, hc, [healthcheck_lines(["CMD-SHELL", probe])[1].strip()])
     else:
         return None, "its `healthcheck` section cannot be extended"

@@ -41,6 +41,9 @@ snippet with placeholders (`<port>`, `<health-path>`) whose probe uses a tool th
 has — `curl` only on full Debian/Ubuntu/RHEL images; BusyBox `wget` on Alpine; the
 Python or Node.js runtime on `python`/`node` images (slim and alpine included); an
 exec-form command of the application itself on distroless images (no shell).
+The snippet goes at the end of the service's own mapping, after a trailing merge key or
+alias (`<<: *base`, `ports: *ports`), never inside the anchor they read; when the
+service's mapping is itself an anchor that another service merges, the title says so.
 
 Decisions where the catalogue is silent:
 
@@ -63,7 +66,7 @@ from dockwise.compose.builds import (
     healthcheck_lines,
     services_index,
 )
-from dockwise.compose.edits import insert_entry, reindent, render_block
+from dockwise.compose.edits import insert_entry, others_changed, reindent, render_block
 from dockwise.compose.incremental import kept
 from dockwise.compose.service import Service, depends_on
 from dockwise.compose.yaml_model import MappingNode, ScalarNode
@@ -176,6 +179,10 @@ def _display(ctx: ComposeContext, svc: Service, health: HealthSummary,
     title = f"Add a healthcheck (fill in the placeholders; {note})"
     node = svc.node
     e = insert_entry(ctx.doc, node, lines) if isinstance(node, MappingNode) else None
+    if e is not None and isinstance(node, MappingNode):
+        shared = others_changed(ctx.doc, node, "healthcheck", ("services", svc.name))
+        if shared is not None:
+            title += f"; note: {shared}: the healthcheck applies there too"
     if e is None:
         at = svc.key.end_mark.index
         e = Edit(Span(at, at), render_block([reindent(ln, 2) for ln in lines], 0))

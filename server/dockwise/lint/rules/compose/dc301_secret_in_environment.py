@@ -11,9 +11,13 @@ Reports secrets written as literals in a service's `environment:` (map or list f
 - credentials inside a URL (`postgresql://user:pass@db/app`, `redis://:pass@cache`).
 
 Not reported: names whose last word selects a mechanism (`AUTH_TYPE: trust`,
-`POSTGRES_HOST_AUTH_METHOD: md5`, `…_MODE`, `…_PROVIDER`, `…_STRATEGY`), values that come from interpolation (`${DB_PASSWORD}`), empty values,
-switches and small numbers (`AUTH_ENABLED: "true"`), placeholders (`changeme`,
-`example`, `dummy`, `<…>`), and secret-file paths (`/run/secrets/…`, `*_FILE` names).
+`POSTGRES_HOST_AUTH_METHOD: md5`, `…_MODE`, `…_PROVIDER`, `…_STRATEGY`) or names a role
+(`GF_AUTH_ANONYMOUS_ORG_ROLE: Admin`, `…_ROLES`): settings, not secrets; values that
+come from interpolation (`${DB_PASSWORD}`), empty values, switches and small numbers
+(`AUTH_ENABLED: "true"`), placeholders (`changeme`, `example`, `dummy`, `<…>`), and
+secret-file paths (`/run/secrets/…`, `*_FILE` names). The mechanism and role exemption
+is DC301's own (DF302's name rules are unchanged), and a value in a credential format is
+reported whatever the name.
 
 ## Why is this bad?
 The Compose file is committed and shared; the value also ends up in the container's
@@ -80,9 +84,10 @@ SERVICE_LOCAL = True
 
 _URL_CRED = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?P<user>[^:/@\s]*):(?P<pw>[^@/\s]+)@")
 
-# last words of names that select a mechanism rather than hold a secret (DC301 only)
+# last words of names that select a mechanism or name a role rather than hold a secret
+# (DC301 only: `GF_AUTH_ANONYMOUS_ORG_ROLE: Admin` is a Grafana role name)
 _SELECTOR_WORDS = frozenset({"type", "method", "mode", "provider", "strategy", "scheme",
-                             "backend", "kind", "mechanism", "plugin"})
+                             "backend", "kind", "mechanism", "plugin", "role", "roles"})
 
 # images whose entrypoint reads `<NAME>_FILE` (grafana: `<NAME>__FILE`)
 FILE_CONVENTION: dict[str, tuple[str, frozenset[str]]] = {
@@ -145,7 +150,7 @@ def _finding(ev: EnvVar) -> str | None:
         return f"`{ev.name}` holds a URL with a password (`…:{'*' * 4}@`)"
     toks = name_tokens(ev.name)
     if toks and toks[-1] in _SELECTOR_WORDS:
-        return None  # AUTH_TYPE: trust, AUTH_METHOD: md5 — a setting, not a secret
+        return None  # AUTH_TYPE: trust, AUTH_METHOD: md5, …_ORG_ROLE: Admin — a setting
     if is_secret_name(ev.name) and is_plain_literal(val):
         return f"`{ev.name}` looks like a secret and has a literal value"
     return None

@@ -33,7 +33,9 @@ catalogue images (nginx: `/var/cache/nginx`, `/var/run`; PostgreSQL:
 `/var/run/postgresql`), skipping paths already mounted by `volumes` or `tmpfs`. Images
 that write elsewhere (`/run/x`, `/var/cache/x`, `$HOME/.cache`) need more entries: run
 the service and watch for "Read-only file system" errors. Not offered for flow-style
-(`{…}`) services.
+(`{…}`) services, nor when what it would edit is an anchor another service reads (the
+service's own mapping merged elsewhere, a `tmpfs` list or `read_only` from a shared
+anchor; a merged `read_only: false` is overridden by an own key).
 """
 
 from __future__ import annotations
@@ -41,14 +43,22 @@ from __future__ import annotations
 import json
 
 from dockwise.compose.builds import Layer, merged_get, service_layers
-from dockwise.compose.edits import insert_entry, line_end, sequence_indent
+from dockwise.compose.edits import (
+    ModelPath,
+    insert_entry,
+    line_end,
+    model_paths,
+    others_changed,
+    sequence_indent,
+    set_value,
+    written_end,
+)
 from dockwise.compose.service import Service, text_of, volumes
 from dockwise.compose.yaml_model import (
     MappingNode,
     ScalarNode,
     SequenceNode,
     get,
-    get_key,
     scalar_value,
 )
 from dockwise.lint.engine import ComposeContext
@@ -113,12 +123,21 @@ def _fix(ctx: ComposeContext, svc: Service, layers: list[Layer]) -> Fix | None:
     add = [p for p in want if p not in have]
     edits: list[Edit] = []
     new_lines: list[str] = []
+    own: ModelPath = ("services", svc.name)
+    if others_changed(ctx.doc, node, "read_only", own) is not None:
+        return None  # the service's mapping is an anchor that others merge
     ro = svc.get("read_only")
-    if ro is not None and get_key(node, "read_only") is not None:
-        edits.append(Edit(ctx.span(ro), "true"))
+    if ro is not None:
+        set_ro, _ = set_value(ctx.doc, node, "read_only", "true",
+                              lambda p: p == (*own, "read_only"))
+        if set_ro is None:
+            return None
+        edits.append(set_ro)
     else:
         new_lines.append("read_only: true")
     tm = svc.get("tmpfs")
+    if add and tm is not None and model_paths(ctx.doc, tm) != [(*own, "tmpfs")]:
+        return None  # a list from an anchor (`<<: *x`, `*x`) that others read too
     if add:
         if tm is None:
             pad = "  " if sequence_indent(ctx.doc) else ""
@@ -132,9 +151,11 @@ def _fix(ctx: ComposeContext, svc: Service, layers: list[Layer]) -> Fix | None:
             lead = ", " if tm.value else ""
             edits.append(Edit(Span(e, e), lead + ", ".join(add)))
         elif isinstance(tm, SequenceNode):
-            last = tm.value[-1]
-            col = last.start_mark.column - 2
-            at = line_end(ctx.text, last.end_mark.index)
+            here = [x for x in tm.value if x.start_mark.index >= tm.start_mark.index]
+            if not here:
+                return None  # (only aliases: no item to align with)
+            col = here[-1].start_mark.column - 2
+            at = line_end(ctx.text, written_end(ctx.doc, tm))
             edits.append(Edit(Span(at, at), "".join(f"\n{' ' * col}- {p}" for p in add)))
         else:
             return None

@@ -9,6 +9,12 @@ Oracle 1521, InfluxDB 8086, ArangoDB 8529, RethinkDB 28015, Qdrant 6333/6334, Mi
 (an ephemeral host port counts: it is still published on every interface).
 `network_mode: host` services are DC304's business.
 
+A port *range* (`"8000-8100:8000-8100"`) counts only when the service's image is the
+database the port belongs to (`influxdb:2.7` publishing `8080-8090` is reported as
+InfluxDB 8086; `nginx` publishing the same range is not): a range that merely spans a
+well-known port says nothing about a database. The image is read after interpolation
+(project `.env`, defaults); when it is unknown, ranges are not reported.
+
 ## Why is this bad?
 Docker writes its own iptables rules for published ports, ahead of host firewalls such
 as UFW or firewalld: the database is reachable from the network even when the firewall
@@ -41,6 +47,7 @@ from __future__ import annotations
 import json
 
 from dockwise.compose import interpolation
+from dockwise.compose.builds import image_of, service_layers
 from dockwise.compose.edits import insert_entry
 from dockwise.compose.service import Port, ports, text_of
 from dockwise.compose.yaml_model import MappingNode, ScalarNode, get, get_key
@@ -58,22 +65,46 @@ DB_PORTS = {5432: "PostgreSQL", 3306: "MySQL/MariaDB", 33060: "MySQL X", 6379: "
             8123: "ClickHouse", 2379: "etcd", 8091: "Couchbase"}
 _ALL = ("", "0.0.0.0", "::", "[::]")
 
+# words in an image's repository path that name the database of a DB_PORTS label
+DB_IMAGES = {
+    "PostgreSQL": ("postgres", "pgvector", "timescale", "postgis"),
+    "MySQL/MariaDB": ("mysql", "mariadb", "percona"), "MySQL X": ("mysql",),
+    "Redis": ("redis", "valkey", "keydb"), "MongoDB": ("mongo",),
+    "Elasticsearch": ("elasticsearch", "opensearch"), "CouchDB": ("couchdb",),
+    "Neo4j": ("neo4j",), "Cassandra": ("cassandra", "scylla"), "CockroachDB": ("cockroach",),
+    "Memcached": ("memcached",), "SQL Server": ("mssql", "sqlserver", "azure-sql-edge"),
+    "Oracle": ("oracle",), "InfluxDB": ("influxdb",), "ArangoDB": ("arangodb",),
+    "RethinkDB": ("rethinkdb",), "Qdrant": ("qdrant",), "Milvus": ("milvus",),
+    "ClickHouse": ("clickhouse",), "etcd": ("etcd",), "Couchbase": ("couchbase",),
+}
+
 #: findings for a service depend on that service alone (see dockwise.compose.incremental)
 SERVICE_LOCAL = True
 
 
-def _targets(raw: str, env: dict[str, str]) -> list[int]:
+def image_is(image: str | None, label: str) -> bool:
+    """The image (a reference) is the database of the DB_PORTS label."""
+    if not image:
+        return False
+    name = image.split("@", 1)[0].lower()
+    last = name.rsplit("/", 1)[-1]
+    name = name[: len(name) - len(last)] + last.split(":", 1)[0]  # drop the tag
+    return any(w in name for w in DB_IMAGES.get(label, ()))
+
+
+def _targets(raw: str, env: dict[str, str]) -> tuple[list[int], bool]:
+    """Database ports among the container port(s), and whether they are a range."""
     if "$" in raw:
         sub = interpolation.substitute(raw, env)
         if sub.missing:
-            return []
+            return [], False
         raw = sub.value
     lo, _, hi = raw.strip().partition("-")
     try:
         a, b = int(lo), int(hi or lo)
     except ValueError:
-        return []
-    return [p for p in DB_PORTS if a <= p <= b]
+        return [], False
+    return [p for p in DB_PORTS if a <= p <= b], a != b
 
 
 def _fix(ctx: ComposeContext, p: Port) -> Fix | None:
@@ -111,7 +142,12 @@ def check(ctx: ComposeContext) -> None:
         for p in ports(svc, ctx.text):
             if id(p.node) in seen or (p.host_ip or "").strip() not in _ALL:
                 continue
-            hits = _targets(p.target, ctx.project.env)
+            hits, is_range = _targets(p.target, ctx.project.env)
+            if hits and is_range:
+                # a range is a database port only when the image is that database
+                image = image_of(service_layers(ctx.project, svc.name, ctx.read_text),
+                                 ctx.project.env)
+                hits = [h for h in hits if image_is(image, DB_PORTS[h])]
             if not hits:
                 continue
             seen.add(id(p.node))

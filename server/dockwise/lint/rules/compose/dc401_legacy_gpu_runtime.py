@@ -53,7 +53,8 @@ No fix when the rewrite would not be equivalent or cannot be made in place, and 
 message says why: `NVIDIA_VISIBLE_DEVICES` set to `none`, `void` or empty (the driver
 without GPUs, or no GPU at all: a reservation cannot say that), a value from an unset
 variable, a `deploy` (or `runtime`) supplied by a YAML merge key or written in flow
-style.
+style, a service mapping that is an anchor another service merges (it would change too).
+An `environment` read through an alias of a list other services use is left as it is.
 
 **Docker Swarm** (`docker stack deploy`) does not support device reservations: stacks
 deployed to Swarm need the legacy form — ignore this rule for them.
@@ -70,10 +71,13 @@ import re
 from dockwise.compose import interpolation
 from dockwise.compose.builds import service_layers
 from dockwise.compose.edits import (
-    content_end,
+    ModelPath,
     delete_entry,
+    entry_end,
     indent_unit,
     line_end,
+    model_paths,
+    others_changed,
     sequence_indent,
 )
 from dockwise.compose.gpu import (
@@ -178,6 +182,11 @@ def _fix(ctx: ComposeContext, svc: Service, req: GpuRequest) -> tuple[Fix | None
     node = svc.node
     if not isinstance(node, MappingNode) or node.flow_style or not node.value:
         return None, "the service is not a block mapping"
+    own: ModelPath = ("services", svc.name)
+    for key in ("runtime", "deploy", "gpus"):
+        shared = others_changed(ctx.doc, node, key, own)
+        if shared is not None:
+            return None, shared
     edits: list[Edit] = []
     runtime = own_entry(node, "runtime")
     if req.source == "runtime" and runtime is None:
@@ -219,7 +228,7 @@ def _fix(ctx: ComposeContext, svc: Service, req: GpuRequest) -> tuple[Fix | None
             if anchor is None:
                 return None, "no place to insert the reservation"
             ak, av = anchor
-            at = line_end(ctx.text, content_end(av))
+            at = line_end(ctx.text, entry_end(ctx.doc, ak, av))
             edits.append(Edit(Span(at, at), render(lines, ak.start_mark.column, ctx.text)))
     if gpus:
         title = "Request the GPUs with `gpus:`"
@@ -249,6 +258,9 @@ def _env_removal(ctx: ComposeContext, node: MappingNode, env_node: Node | None) 
     if entry is None:
         return None
     k, env = entry
+    at = model_paths(ctx.doc, node)
+    if not at or model_paths(ctx.doc, env) != [(*at[0], "environment")]:
+        return None  # an alias (`environment: *env`) whose anchor other places read
     text = ctx.text
     if isinstance(env, SequenceNode) and not env.flow_style and env_node in env.value:
         if len(env.value) == 1:

@@ -36,6 +36,13 @@ fix appends `:ro` to the short syntax (`rw` becomes `ro`, other options such as 
 kept) or adds `read_only: true` to the long syntax in the file's indentation. No fix for
 flow-style mappings or scalars that span lines.
 
+A mount read through an anchor (`- &data ./data:/data` reused as `- *data`, or a
+`volumes` list merged with `<<:`) is edited only when every service that mounts it is
+reported for it; otherwise (say, a download service writes the data) there is no fix and
+the message names the anchor and the other services. A `read_only: false` merged from a
+shared anchor is overridden by an own `read_only: true`. The finding's range is the
+mount text, without its anchor.
+
 Named volumes are not reported (they are not host data). A source from a variable is
 read with its default or the project `.env`; one named like `DATASET_DIR` counts even
 when unset, any other unset variable without a default is not reported. A short-syntax
@@ -47,7 +54,7 @@ from __future__ import annotations
 import re
 
 from dockwise.compose import interpolation
-from dockwise.compose.edits import insert_entry
+from dockwise.compose.edits import ModelPath, model_paths, set_value, shared_reason, value_span
 from dockwise.compose.gpu import gpu_requests, is_cuda_image, is_pytorch_image, uses_gpu
 from dockwise.compose.service import (
     Mount,
@@ -57,7 +64,7 @@ from dockwise.compose.service import (
     text_of,
     volumes,
 )
-from dockwise.compose.yaml_model import MappingNode, ScalarNode, get, get_key
+from dockwise.compose.yaml_model import MappingNode, ScalarNode, get
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
@@ -80,6 +87,8 @@ _ML_IMAGE = re.compile(
 @rule(code="DC403", name="writable-dataset-mount", severity=Severity.INFORMATION,
       fix=FixAvailability.SOMETIMES)
 def check(ctx: ComposeContext) -> None:
+    found: list[tuple[Mount, str]] = []
+    readers: dict[int, set[str]] = {}  # mount node -> the services reported for it
     for svc in ctx.services:
         ml: bool | None = None
         for m in volumes(svc, ctx.text):
@@ -95,14 +104,20 @@ def check(ctx: ComposeContext) -> None:
                     ml = _ml_service(svc, ctx.text)
                 if not ml:
                     continue
-            fix = _fix(ctx, m)
-            msg = (f"dataset mount `{m.source}` is writable: mount it read-only "
-                   f"({'`:ro`' if m.short else '`read_only: true`'}) so a job cannot "
-                   "modify the data")
-            if fix is None:
-                msg += " (no automatic fix for this syntax)"
-            where = m.node if m.short else (get(m.node, "source") or m.node)
-            ctx.report(where, msg, fix=fix)
+            found.append((m, svc.name))
+            readers.setdefault(id(m.node), set()).add(svc.name)
+    for m, _name in found:
+        fix, why = _fix(ctx, m, readers[id(m.node)])
+        msg = (f"dataset mount `{m.source}` is writable: mount it read-only "
+               f"({'`:ro`' if m.short else '`read_only: true`'}) so a job cannot "
+               "modify the data")
+        if fix is None:
+            msg += f" (no automatic fix: {why or 'not for this syntax'})"
+        if m.short:
+            where: object = value_span(ctx.doc, m.node)
+        else:
+            where = get(m.node, "source") or m.node
+        ctx.report(where, msg, fix=fix)
 
 
 def _reparse(m: Mount, spec: str) -> Mount:
@@ -151,26 +166,31 @@ def _ml_service(svc: Service, text: str) -> bool:
     return bool(_ML_IMAGE.search(image)) or is_cuda_image(image) or is_pytorch_image(image)
 
 
-def _fix(ctx: ComposeContext, m: Mount) -> Fix | None:
+def _fix(ctx: ComposeContext, m: Mount, reported: set[str]) -> tuple[Fix | None, str]:
+    """The fix, or (None, why). The edit may change only this mount of the services it is
+    reported for, never a mount of another service that shares its anchor."""
     title = "Mount the dataset read-only"
     node = m.node
     text = ctx.text
+
+    def ours(p: ModelPath) -> bool:
+        return len(p) >= 4 and p[0] == "services" and p[1] in reported and p[2] == "volumes"
+
     if m.short:
         if not isinstance(node, ScalarNode) or node.start_mark.line != node.end_mark.line:
-            return None
+            return None, ""
+        paths = model_paths(ctx.doc, node)
+        if not paths or not all(ours(p) for p in paths):
+            return None, shared_reason(
+                ctx.doc, node, None if paths is None else [p for p in paths if not ours(p)])
         edit = _short_edit(node, text)
-        return Fix(title, (edit,), Applicability.UNSAFE) if edit is not None else None
+        return (Fix(title, (edit,), Applicability.UNSAFE), "") if edit is not None else (None, "")
     if not isinstance(node, MappingNode) or node.flow_style:
-        return None
-    ro = get(node, "read_only")
-    key = get_key(node, "read_only")
-    if isinstance(ro, ScalarNode) and key is not None:
-        if ro.start_mark.index < key.end_mark.index:  # from a merge: do not touch the anchor
-            return None
-        return Fix(title, (Edit(Span(ro.start_mark.index, ro.end_mark.index), "true"),),
-                   Applicability.UNSAFE)
-    e = insert_entry(ctx.doc, node, ["read_only: true"])
-    return Fix(title, (e,), Applicability.UNSAFE) if e is not None else None
+        return None, ""
+    mine = {p for p in (model_paths(ctx.doc, node) or []) if ours(p)}  # this mount's paths
+    e, why = set_value(ctx.doc, node, "read_only", "true",
+                       lambda p: len(p) == 5 and p[4] == "read_only" and p[:4] in mine)
+    return (Fix(title, (e,), Applicability.UNSAFE), "") if e is not None else (None, why)
 
 
 def _short_edit(node: ScalarNode, text: str) -> Edit | None:

@@ -30,7 +30,8 @@ Safe: adds `shm_size` to the service — `8gb`, or half the service's memory lim
 (`mem_limit` / `deploy.resources.limits.memory`) when that is smaller, since `/dev/shm`
 pages count against the container's memory. Nothing else about the service changes.
 No fix (the message says why) when the memory limit comes from an unset variable, when
-half of it is under 64 MB, or for a flow-style service mapping.
+half of it is under 64 MB, for a flow-style service mapping, or when the service's
+mapping is an anchor that another service merges (it would get `shm_size` too).
 
 Decisions where the catalogue is silent: `ipc: service:x` / `container:x` (the
 `/dev/shm` of another container) and a tmpfs or volume mounted on `/dev/shm` count as
@@ -43,7 +44,7 @@ import re
 
 from dockwise.compose import interpolation
 from dockwise.compose.builds import Layer, merged_get, service_layers
-from dockwise.compose.edits import insert_entry
+from dockwise.compose.edits import insert_entry, others_changed
 from dockwise.compose.gpu import effective, gpu_requests, is_pytorch_image, uses_gpu
 from dockwise.compose.service import Service, text_of, volumes
 from dockwise.compose.yaml_model import MappingNode, Node, SequenceNode, get
@@ -77,7 +78,11 @@ def check(ctx: ComposeContext) -> None:
             continue
         size, why = _size(ctx, layers)
         fix = None
-        if size is not None:
+        shared = (others_changed(ctx.doc, svc.node, "shm_size", ("services", svc.name))
+                  if isinstance(svc.node, MappingNode) else None)
+        if size is not None and shared is not None:
+            why = shared
+        elif size is not None:
             e = insert_entry(ctx.doc, svc.node, [f"shm_size: {size}"])
             if e is None:
                 why = "the service is a flow-style mapping"

@@ -33,9 +33,8 @@ platform is the default). Undeclared names are DF005's.
 
 from __future__ import annotations
 
-import re
-
 from dockwise.dockerfile.analysis import AUTO_GLOBAL_ARGS
+from dockwise.dockerfile.imageref import valid_reference
 from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.variables import expand, find_refs
 from dockwise.lint.engine import DockerfileContext
@@ -43,24 +42,12 @@ from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
 
-_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_DOMAIN_PART = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-_DOMAIN = rf"(?:{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?"
-_REFERENCE = re.compile(
-    rf"^(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*"
-    r"(?::[\w][\w.-]{0,127})?"
-    r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$"
-)
 _PLACEHOLDER = "a" * 64
 _AUTO_VALUES = {
     "TARGETPLATFORM": "linux/amd64", "TARGETOS": "linux", "TARGETARCH": "amd64",
     "TARGETVARIANT": "", "BUILDPLATFORM": "linux/amd64", "BUILDOS": "linux",
     "BUILDARCH": "amd64", "BUILDVARIANT": "", "BUILDKIT_SYNTAX": "",
 }
-
-
-def valid_reference(text: str) -> bool:
-    return bool(_REFERENCE.match(text))
 
 
 def _defaults(ctx: DockerfileContext) -> dict[str, str | None]:

