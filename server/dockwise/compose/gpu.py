@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from dockwise.compose.edits import content_end, indent_unit, line_end, sequence_indent
+from dockwise.compose.edits import indent_unit, line_end, sequence_indent, written_end
 from dockwise.compose.service import Service, environment, text_of
 from dockwise.compose.yaml_model import (
     MappingNode,
@@ -364,9 +364,9 @@ def local_unit(key: Node, mapping: Node) -> int | None:
 
 def append_to_mapping(doc: YamlDocument, mapping: MappingNode, lines: Sequence[str]) -> Edit:
     """Insert ``lines`` (already indented relative to the mapping's keys) after its last
-    entry."""
+    entry as written (after `key: *x`, not inside the anchor's text)."""
     col = mapping.value[0][0].start_mark.column
-    at = line_end(doc.text, content_end(mapping))
+    at = line_end(doc.text, written_end(doc, mapping))
     return Edit(Span(at, at), render(lines, col, doc.text))
 
 
@@ -419,7 +419,7 @@ def _append_item(doc: YamlDocument, key: Node, seq: Node, count: int | str | Non
         return None
     dash_col = len(m.group(1))
     lines = device_item_lines(count, device_ids, capabilities, driver, after_dash=len(m.group(2)))
-    at = line_end(text, content_end(seq))
+    at = line_end(text, written_end(doc, seq))
     return Edit(Span(at, at), render(lines, dash_col, text))
 
 
