@@ -52,25 +52,6 @@ def _indent_unit(doc: YamlDocument) -> int:
     return best or 2
 
 
-def sequence_indent(doc: YamlDocument) -> int:
-    """Extra indentation of `- ` items under their key (0 for `key:\\n- a`, else the unit)."""
-    root = doc.root
-    stack: list[Node] = [root] if root is not None else []
-    seen: set[int] = set()
-    while stack and len(seen) < 5000:
-        n = stack.pop()
-        if id(n) in seen:
-            continue
-        seen.add(id(n))
-        if isinstance(n, MappingNode):
-            for k, v in n.value:
-                if isinstance(v, SequenceNode) and not v.flow_style and v.value:
-                    col: int = v.start_mark.column - k.start_mark.column
-                    return max(0, col)
-                stack.append(v)
-    return indent_unit(doc)
-
-
 def scalar(value: object) -> str:
     """A YAML scalar for ``value``: plain when that reads back as the same string."""
     if isinstance(value, bool):
@@ -508,3 +489,77 @@ def others_changed(doc: YamlDocument, mapping: MappingNode, key: str,
     shown = ", ".join(show_path(p) for p in others[:3])
     more = f" and {len(others) - 3} more" if len(others) > 3 else ""
     return f"{show_path(own)} comes from {where}, also used by {shown}{more}"
+
+
+def set_item(doc: YamlDocument, seq: Node, index: int, new_text: str,
+             wanted: Wanted) -> tuple[Edit | None, str]:
+    """The sequence counterpart of :func:`set_value`: an edit setting item ``index`` of
+    ``seq`` to ``new_text`` (a scalar) that changes only model paths ``wanted`` accepts,
+    and (None, why) when there is none:
+
+    - the item's own text (its anchor kept) when every path that reads it is wanted;
+    - else, when the item is an alias written in ``seq`` (`- *x`) and every path that
+      reads the sequence is wanted at ``index``: that alias."""
+    if not isinstance(seq, SequenceNode) or not 0 <= index < len(seq.value):
+        return None, "the value is not in a list"
+    item = seq.value[index]
+    paths = model_paths(doc, item)
+    if paths and all(wanted(p) for p in paths):
+        return Edit(value_span(doc, item), new_text), ""
+    span = alias_span(doc, seq, index)
+    if span is not None:
+        mine = model_paths(doc, seq)
+        if mine and all(wanted((*p, index)) for p in mine):
+            return Edit(span, new_text), ""
+        others = None if mine is None else [(*p, index) for p in mine
+                                            if not wanted((*p, index))]
+        return None, shared_reason(doc, seq, others)
+    others = None if paths is None else [p for p in paths if not wanted(p)]
+    return None, shared_reason(doc, item, others)
+
+
+def sequence_indent(doc: YamlDocument) -> int:
+    """The file's own sequence indentation — how far the dash of a block list's items is
+    indented under its key (0 for `key:\\n- a`) — as most of its lists written in place
+    have it (the first one in the text wins a tie); the file's unit when it has none.
+
+    It measures the dash of the first item, so a list with an anchor on its key's line (`x-env: &env` / `  - A=1`, whose node starts at
+    the `&`) or an alias of a list written elsewhere does not count."""
+    cached = doc.facts.get("sequence_indent")
+    if isinstance(cached, int):
+        return cached
+    text = doc.text
+    counts: dict[int, int] = {}
+    first: dict[int, int] = {}
+    stack: list[Node] = [doc.root] if doc.root is not None else []
+    seen: set[int] = set()
+    while stack and len(seen) < 5000:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if isinstance(n, MappingNode):
+            for k, v in n.value:
+                stack.append(v)
+                if (not isinstance(v, SequenceNode) or v.flow_style or not v.value
+                        or v.start_mark.index < k.end_mark.index):
+                    continue
+                item = v.value[0]
+                at = item.start_mark.index
+                line_start = text.rfind("\n", 0, at) + 1
+                m = re.fullmatch(r"( *)-[ \t]+", text[line_start:at])
+                if m is None or item.start_mark.line == k.start_mark.line:
+                    continue
+                d = len(m.group(1)) - k.start_mark.column
+                if d < 0:
+                    continue
+                counts[d] = counts.get(d, 0) + 1
+                first[d] = min(first.get(d, at), at)
+        elif isinstance(n, SequenceNode):
+            stack.extend(n.value)
+    if counts:
+        best = max(counts, key=lambda d: (counts[d], -first[d]))
+    else:
+        best = indent_unit(doc)
+    doc.facts["sequence_indent"] = best
+    return best

@@ -44,6 +44,15 @@ Use instead:
 ## Fix safety
 Safe: the scalar is double-quoted keeping its original text, which is what the author
 wrote and meant.
+
+A value read through an anchor (`x-v: &v 3.10` used as `PYTHON_VERSION: *v`, or an
+`environment` merged with `<<:`) is quoted where it is written (its anchor kept) only
+when every place that reads it is a field this rule checks; otherwise (say `cpus: *v`
+reads it too) the alias written in the service (`PYTHON_VERSION: *v`) is replaced by the
+quoted text, or a merged key gets an own entry in the service's mapping (an own key
+overrides a merged one); the finding is then on that alias, or on the service. When
+neither can be done there is no fix and the message names the anchor and the other
+places that read it.
 """
 
 from __future__ import annotations
@@ -52,6 +61,8 @@ import math
 import re
 from decimal import Decimal
 
+from dockwise.compose.edits import ModelPath, alias_span, set_item, set_value, value_span
+from dockwise.compose.service import Service
 from dockwise.compose.yaml_model import (
     IMPLICIT,
     MappingNode,
@@ -66,7 +77,7 @@ from dockwise.compose.yaml_model import (
 )
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
-from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
+from dockwise.lint.types import Applicability, Fix, FixAvailability, Severity
 from dockwise.text import Span
 
 _YAML11_BOOLS = frozenset(
@@ -135,24 +146,44 @@ def typed_as(node: ScalarNode, yaml11: bool) -> tuple[str, str | None] | None:
     return None
 
 
-def _values(node: Node | None) -> list[ScalarNode]:
-    """Values of a mapping, or items of a sequence (list forms)."""
-    out: list[ScalarNode] = []
+Site = tuple[Node, str | int]  # the mapping (and key) or list (and index) holding a value
+
+_FIELDS = frozenset({"environment", "labels", "extra_hosts", "sysctls", "ports"})
+
+
+def _values(node: Node | None) -> list[tuple[ScalarNode, Site]]:
+    """Values of a mapping, or items of a sequence (list forms), with where they sit."""
+    out: list[tuple[ScalarNode, Site]] = []
     if isinstance(node, MappingNode):
-        out.extend(v for _, v in mapping_items(node) if isinstance(v, ScalarNode))
+        out.extend((v, (node, k.value)) for k, v in mapping_items(node)
+                   if isinstance(v, ScalarNode) and isinstance(k, ScalarNode))
     elif isinstance(node, SequenceNode):
-        out.extend(x for x in node.value if isinstance(x, ScalarNode))
+        out.extend((x, (node, i)) for i, x in enumerate(node.value) if isinstance(x, ScalarNode))
     return out
 
 
+def checked(p: ModelPath) -> bool:
+    """A model path this rule checks: a fix may change the value at any of them (the same
+    finding holds there), never elsewhere (say `cpus: *v` reading the same anchor)."""
+    if len(p) < 3 or p[0] != "services":
+        return False
+    rest = p[2:]
+    if len(rest) == 1:
+        return rest[0] in ("image", "command")
+    if len(rest) == 2:
+        return rest[0] in _FIELDS or (rest[0] == "command" and isinstance(rest[1], int))
+    return len(rest) == 3 and rest[0] == "build" and rest[1] == "args"
+
+
 @rule(code="DC009", name="yaml-implicit-type", severity=Severity.WARNING,
-      fix=FixAvailability.ALWAYS)
+      fix=FixAvailability.SOMETIMES)
 def check(ctx: ComposeContext) -> None:
     yaml11 = ctx.settings.compose_target == "yaml-1.1"
-    seen: set[int] = set()
+    done: set[int] = set()  # values fixed (or reported) wherever they are read
+    sites: set[tuple[int, int, str | int]] = set()  # (value, holder, key) reported
     for svc in ctx.services:
         keys = svc.keys
-        fields: list[tuple[str, list[ScalarNode]]] = []
+        fields: list[tuple[str, list[tuple[ScalarNode, Site]]]] = []
         for key in ("environment", "labels", "extra_hosts", "sysctls", "ports"):
             if key in keys:
                 fields.append((key, _values(keys[key])))
@@ -161,23 +192,30 @@ def check(ctx: ComposeContext) -> None:
             fields.append(("build.args", _values(get(build, "args"))))
         img = keys.get("image")
         if isinstance(img, ScalarNode):
-            fields.append(("image", [img]))
+            fields.append(("image", [(img, (svc.node, "image"))]))
         cmd = keys.get("command")
         if cmd is not None:
             fields.append(("command", _values(cmd) if isinstance(cmd, SequenceNode) else
-                           [cmd] if isinstance(cmd, ScalarNode) else []))
+                           [(cmd, (svc.node, "command"))] if isinstance(cmd, ScalarNode)
+                           else []))
         for field, nodes in fields:
-            for n in nodes:
-                if id(n) in seen:
+            for n, site in nodes:
+                if id(n) in done or (id(n), id(site[0]), site[1]) in sites:
                     continue
-                seen.add(id(n))
-                _check(ctx, field, n, yaml11)
+                sites.add((id(n), id(site[0]), site[1]))
+                if _check(ctx, svc, field, n, site, yaml11):
+                    done.add(id(n))
 
 
-def _check(ctx: ComposeContext, field: str, node: ScalarNode, yaml11: bool) -> None:
+def _check(ctx: ComposeContext, svc: Service, field: str, node: ScalarNode, site: Site,
+           yaml11: bool) -> bool:
+    """Report ``node`` read at ``site`` in ``svc``; True when that covers every place
+    reading it (the value is not reported, or fixed in place), False when only this site
+    is (the finding is then on the alias written there, else on the value when the
+    service's text holds it, else on the service)."""
     t = typed_as(node, yaml11)
     if t is None:
-        return
+        return True
     what, produced = t
     raw = node.value
     if what.endswith("YAML 1.1 tools"):
@@ -188,7 +226,34 @@ def _check(ctx: ComposeContext, field: str, node: ScalarNode, yaml11: bool) -> N
         why = f"`{raw}` is read as {what}: Compose rejects it (`{field}` needs a string)"
     else:
         why = f"`{raw}` is read as {what}, so the container gets `{produced}`"
-    s = Span(node.start_mark.index, node.end_mark.index)
-    fix = Fix(f"quote `{raw}`", (Edit(s, '"' + raw.replace("\\", "\\\\").replace('"', '\\"') + '"'),),
-              Applicability.SAFE)
-    ctx.report(node, f"{why}; quote it to keep the text `{raw}`", fix=fix)
+    quoted = '"' + raw.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    holder, key = site
+    if isinstance(key, int):
+        edit, whynot = set_item(ctx.doc, holder, key, quoted, checked)
+        alias = alias_span(ctx.doc, holder, key)
+    else:
+        edit, whynot = set_value(ctx.doc, holder, key, quoted, checked)
+        alias = _own_alias(ctx, holder, key)
+    in_place = edit is not None and edit.span == value_span(ctx.doc, node)
+    msg = f"{why}; quote it to keep the text `{raw}`"
+    if edit is None:
+        msg += f" (no automatic fix: {whynot})"
+    fix = Fix(f"quote `{raw}`", (edit,), Applicability.SAFE) if edit is not None else None
+    where: object = value_span(ctx.doc, node)
+    if not in_place:
+        if alias is not None:
+            where = alias
+        elif not svc.node.start_mark.index <= node.start_mark.index < svc.node.end_mark.index:
+            where = svc.key
+    ctx.report(where, msg, fix=fix)
+    return in_place
+
+
+def _own_alias(ctx: ComposeContext, mapping: Node, key: str) -> Span | None:
+    """The alias written as the value of ``key`` in ``mapping`` itself (`KEY: *v`)."""
+    if not isinstance(mapping, MappingNode):
+        return None
+    for i, (k, _) in enumerate(mapping.value):
+        if isinstance(k, ScalarNode) and k.value == key:
+            return alias_span(ctx.doc, mapping, 2 * i + 1)
+    return None

@@ -29,6 +29,14 @@ Unsafe: the fix wraps the string as `["sh", "-c", "…"]`. The image must have `
 (distroless and scratch images have none), and the shell then becomes PID 1 unless the
 script ends with `exec …` — signals reach the shell, not the app.
 
+A string read through an anchor (`command: &c …` reused as `command: *c`) is wrapped
+where it is written (its anchor kept) only when every place that reads it is a service's
+`command` or `entrypoint`; otherwise (say a `healthcheck.test: *c` or an environment
+value reads it too) the alias written in the service is replaced, or a `command` merged
+with `<<:` gets an own entry in the service (an own key overrides a merged one); the
+finding is then on that alias, or on the service. When neither can be done there is no
+fix and the message names the anchor and the other places that read it.
+
 Decisions: a string that already starts with a shell and a `-c` flag is not reported;
 operators inside quotes are not operators; a list (exec form) `command` is not this
 rule's business.
@@ -40,7 +48,8 @@ import json
 import posixpath
 import re
 
-from dockwise.compose.yaml_model import IMPLICIT, ScalarNode
+from dockwise.compose.edits import ModelPath, alias_span, set_value, value_span
+from dockwise.compose.yaml_model import IMPLICIT, MappingNode, Node, ScalarNode
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
@@ -128,30 +137,41 @@ def shell_syntax(value: str) -> str | None:
     return None
 
 
-def wrap_fix(node: ScalarNode, text: str, value: str) -> Fix:
+def wrapped(node: ScalarNode, text: str, value: str) -> str:
+    """`["sh", "-c", "…"]` for the scalar (a block scalar's line break kept)."""
     new = "[" + ", ".join(json.dumps(x, ensure_ascii=False) for x in ("sh", "-c", value)) + "]"
     start, end = node.start_mark.index, node.end_mark.index
     if node.style in ("|", ">") and text[start:end].endswith("\n"):
         new += "\n"
-    return Fix('wrap in `["sh", "-c", …]`', (Edit(Span(start, end), new),), Applicability.UNSAFE)
+    return new
+
+
+_TITLE = 'wrap in `["sh", "-c", …]`'
+
+
+def _runs(p: ModelPath) -> bool:
+    """A model path this rule checks: a service's string `command` or `entrypoint` (the
+    same finding holds at each); never elsewhere (`healthcheck.test`, an env value)."""
+    return len(p) == 3 and p[0] == "services" and p[2] in ("command", "entrypoint")
 
 
 @rule(code="DC012", name="command-without-shell", severity=Severity.WARNING,
-      fix=FixAvailability.ALWAYS)
+      fix=FixAvailability.SOMETIMES)
 def check(ctx: ComposeContext) -> None:
-    seen: set[int] = set()
+    done: set[int] = set()  # values fixed (or reported) wherever they are read
     for svc in ctx.services:
         for field in ("command", "entrypoint"):
             node = svc.get(field)
-            if not isinstance(node, ScalarNode) or id(node) in seen or node.tag not in (
+            if not isinstance(node, ScalarNode) or id(node) in done or node.tag not in (
                     IMPLICIT, "tag:yaml.org,2002:str", "!override"):
                 continue
-            seen.add(id(node))
             value = node.value.strip()
             if not value:
+                done.add(id(node))
                 continue
             op = shell_syntax(value)
             if op is None:
+                done.add(id(node))
                 continue
             words, _ = split_words(value)
             runs = " ".join(words)
@@ -160,6 +180,35 @@ def check(ctx: ComposeContext) -> None:
             else:
                 what = (f"the words stop at `{op}`, so the container runs only `{runs}`"
                         if runs else f"the words stop at `{op}`")
-            ctx.report(node, f"string `{field}` uses shell syntax but Compose runs no shell "
-                       f"(it splits the string into words): {what}; wrap it as "
-                       '`["sh", "-c", "…"]`', fix=wrap_fix(node, ctx.text, value))
+            msg = (f"string `{field}` uses shell syntax but Compose runs no shell "
+                   f"(it splits the string into words): {what}; wrap it as "
+                   '`["sh", "-c", "…"]`')
+            new = wrapped(node, ctx.text, value)
+            edit, why = set_value(ctx.doc, svc.node, field, new, _runs)
+            in_place = edit is not None and edit.span == value_span(ctx.doc, node)
+            if edit is not None and not in_place and new.endswith("\n"):
+                edit = Edit(edit.span, new[:-1])  # (the block scalar's line break stays)
+            if edit is None:
+                msg += f" (no automatic fix: {why})"
+            fix = Fix(_TITLE, (edit,), Applicability.UNSAFE) if edit is not None else None
+            where: object
+            if in_place:
+                done.add(id(node))
+                where = value_span(ctx.doc, node)
+            else:  # on the alias written in the service, else on the service
+                alias = _own_alias(ctx, svc.node, field)
+                inside = svc.node.start_mark.index <= node.start_mark.index \
+                    < svc.node.end_mark.index
+                where = (alias if alias is not None else
+                         value_span(ctx.doc, node) if inside else svc.key)
+            ctx.report(where, msg, fix=fix)
+
+
+def _own_alias(ctx: ComposeContext, mapping: Node, key: str) -> Span | None:
+    """The alias written as the value of ``key`` in ``mapping`` itself (`command: *c`)."""
+    if not isinstance(mapping, MappingNode):
+        return None
+    for i, (k, _) in enumerate(mapping.value):
+        if isinstance(k, ScalarNode) and k.value == key:
+            return alias_span(ctx.doc, mapping, 2 * i + 1)
+    return None

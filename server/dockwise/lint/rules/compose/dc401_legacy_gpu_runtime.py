@@ -42,7 +42,8 @@ Unsafe: the fix changes how the container is started. With `min-compose-version`
 it writes the `gpus:` shorthand (`gpus: all`, or a list item with `device_ids`),
 otherwise a `deploy.resources.reservations.devices` item merged into whatever
 `deploy`/`resources`/`reservations`/`devices` the service already has, in the file's
-indentation style. `NVIDIA_VISIBLE_DEVICES=all` becomes `count: all`, a list such as
+indentation style (the list indentation most of its lists use; a list with an anchor on
+its key's line, `x-env: &env`, does not count). `NVIDIA_VISIBLE_DEVICES=all` becomes `count: all`, a list such as
 `0,1` becomes `device_ids: ["0", "1"]` (GPU UUIDs and MIG ids are kept as ids); the
 variable and `runtime: nvidia` are removed; `NVIDIA_DRIVER_CAPABILITIES` is kept
 unchanged (the reservation asks only for `capabilities: [gpu]`, which leaves the driver
