@@ -389,15 +389,27 @@ def show_path(path: ModelPath) -> str:
     return f"`{out}`"
 
 
-def shared_reason(doc: YamlDocument, node: Node, others: list[ModelPath] | None) -> str:
-    """Why a fix is not offered: the node is also read at ``others`` (None: too many)."""
+def shared_reason(doc: YamlDocument, node: Node, others: list[ModelPath] | None,
+                  subject: str = "the value") -> str:
+    """Why a fix is not offered: ``subject`` comes from the anchored ``node``, also read at
+    ``others`` (None: too many places)."""
     anchor = _graph(doc).anchor_of(node)
     where = f"the shared anchor `&{anchor}`" if anchor else "a shared anchor"
     if not others:
-        return f"the value comes from {where}, used in too many places"
+        return f"{subject} comes from {where}, used in too many places"
     shown = ", ".join(show_path(p) for p in others[:3])
     more = f" and {len(others) - 3} more" if len(others) > 3 else ""
-    return f"the value comes from {where}, also used by {shown}{more}"
+    return f"{subject} comes from {where}, also used by {shown}{more}"
+
+
+def own_alias(doc: YamlDocument, mapping: Node, key: str) -> Span | None:
+    """The alias written as the value of ``key`` in ``mapping`` itself (`KEY: *v`)."""
+    if not isinstance(mapping, MappingNode):
+        return None
+    for i, (k, _) in enumerate(mapping.value):
+        if isinstance(k, ScalarNode) and k.value == key:
+            return alias_span(doc, mapping, 2 * i + 1)
+    return None
 
 
 def written_end(doc: YamlDocument, node: Node) -> int:
@@ -482,13 +494,7 @@ def others_changed(doc: YamlDocument, mapping: MappingNode, key: str,
     if paths == [own]:
         return None
     others = None if paths is None else [p for p in paths if p != own]
-    anchor = _graph(doc).anchor_of(mapping)
-    where = f"the shared anchor `&{anchor}`" if anchor else "a shared anchor"
-    if not others:
-        return f"{show_path(own)} comes from {where}, used in too many places"
-    shown = ", ".join(show_path(p) for p in others[:3])
-    more = f" and {len(others) - 3} more" if len(others) > 3 else ""
-    return f"{show_path(own)} comes from {where}, also used by {shown}{more}"
+    return shared_reason(doc, mapping, others, show_path(own))
 
 
 def set_item(doc: YamlDocument, seq: Node, index: int, new_text: str,

@@ -61,7 +61,14 @@ import math
 import re
 from decimal import Decimal
 
-from dockwise.compose.edits import ModelPath, alias_span, set_item, set_value, value_span
+from dockwise.compose.edits import (
+    ModelPath,
+    alias_span,
+    own_alias,
+    set_item,
+    set_value,
+    value_span,
+)
 from dockwise.compose.service import Service
 from dockwise.compose.yaml_model import (
     IMPLICIT,
@@ -78,7 +85,6 @@ from dockwise.compose.yaml_model import (
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Fix, FixAvailability, Severity
-from dockwise.text import Span
 
 _YAML11_BOOLS = frozenset(
     f(w) for w in ("y", "yes", "n", "no", "on", "off") for f in (str.lower, str.upper, str.title)
@@ -233,7 +239,7 @@ def _check(ctx: ComposeContext, svc: Service, field: str, node: ScalarNode, site
         alias = alias_span(ctx.doc, holder, key)
     else:
         edit, whynot = set_value(ctx.doc, holder, key, quoted, checked)
-        alias = _own_alias(ctx, holder, key)
+        alias = own_alias(ctx.doc, holder, key)
     in_place = edit is not None and edit.span == value_span(ctx.doc, node)
     msg = f"{why}; quote it to keep the text `{raw}`"
     if edit is None:
@@ -249,11 +255,3 @@ def _check(ctx: ComposeContext, svc: Service, field: str, node: ScalarNode, site
     return in_place
 
 
-def _own_alias(ctx: ComposeContext, mapping: Node, key: str) -> Span | None:
-    """The alias written as the value of ``key`` in ``mapping`` itself (`KEY: *v`)."""
-    if not isinstance(mapping, MappingNode):
-        return None
-    for i, (k, _) in enumerate(mapping.value):
-        if isinstance(k, ScalarNode) and k.value == key:
-            return alias_span(ctx.doc, mapping, 2 * i + 1)
-    return None

@@ -48,12 +48,11 @@ import json
 import posixpath
 import re
 
-from dockwise.compose.edits import ModelPath, alias_span, set_value, value_span
-from dockwise.compose.yaml_model import IMPLICIT, MappingNode, Node, ScalarNode
+from dockwise.compose.edits import ModelPath, own_alias, set_value, value_span
+from dockwise.compose.yaml_model import IMPLICIT, ScalarNode
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
-from dockwise.text import Span
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "fish"})
 _C_FLAG = re.compile(r"^-[A-Za-z]*c[A-Za-z]*$")
@@ -196,7 +195,7 @@ def check(ctx: ComposeContext) -> None:
                 done.add(id(node))
                 where = value_span(ctx.doc, node)
             else:  # on the alias written in the service, else on the service
-                alias = _own_alias(ctx, svc.node, field)
+                alias = own_alias(ctx.doc, svc.node, field)
                 inside = svc.node.start_mark.index <= node.start_mark.index \
                     < svc.node.end_mark.index
                 where = (alias if alias is not None else
@@ -204,11 +203,3 @@ def check(ctx: ComposeContext) -> None:
             ctx.report(where, msg, fix=fix)
 
 
-def _own_alias(ctx: ComposeContext, mapping: Node, key: str) -> Span | None:
-    """The alias written as the value of ``key`` in ``mapping`` itself (`command: *c`)."""
-    if not isinstance(mapping, MappingNode):
-        return None
-    for i, (k, _) in enumerate(mapping.value):
-        if isinstance(k, ScalarNode) and k.value == key:
-            return alias_span(ctx.doc, mapping, 2 * i + 1)
-    return None
