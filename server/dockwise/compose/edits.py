@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import yaml
 
@@ -29,8 +29,9 @@ def indent_unit(doc: YamlDocument) -> int:
     return unit
 
 
-def _indent_unit(doc: YamlDocument) -> int:
-    best = 0
+def _entries(doc: YamlDocument) -> Iterator[tuple[MappingNode, Node, Node]]:
+    """(mapping, key, value) of every mapping of the document, each node once (aliases
+    are not followed twice), the first 5,000 nodes only (an indentation sample)."""
     stack: list[Node] = [doc.root] if doc.root is not None else []
     seen: set[int] = set()
     while stack and len(seen) < 5000:
@@ -38,17 +39,22 @@ def _indent_unit(doc: YamlDocument) -> int:
         if id(n) in seen:
             continue
         seen.add(id(n))
-        if isinstance(n, MappingNode) and not n.flow_style:
+        if isinstance(n, MappingNode):
             for k, v in n.value:
-                if isinstance(v, MappingNode) and not v.flow_style and v.value:
-                    d = v.value[0][0].start_mark.column - k.start_mark.column
-                    if d > 0 and (best == 0 or d < best):
-                        best = d
-                    stack.append(v)
-                elif isinstance(v, SequenceNode):
-                    stack.append(v)
+                stack.append(v)
+                yield n, k, v
         elif isinstance(n, SequenceNode):
             stack.extend(n.value)
+
+
+def _indent_unit(doc: YamlDocument) -> int:
+    best = 0
+    for n, k, v in _entries(doc):
+        if (not n.flow_style and isinstance(v, MappingNode) and not v.flow_style
+                and v.value):
+            d = v.value[0][0].start_mark.column - k.start_mark.column
+            if d > 0 and (best == 0 or d < best):
+                best = d
     return best or 2
 
 
@@ -529,40 +535,30 @@ def sequence_indent(doc: YamlDocument) -> int:
     indented under its key (0 for `key:\\n- a`) — as most of its lists written in place
     have it (the first one in the text wins a tie); the file's unit when it has none.
 
-    It measures the dash of the first item, so a list with an anchor on its key's line (`x-env: &env` / `  - A=1`, whose node starts at
-    the `&`) or an alias of a list written elsewhere does not count."""
+    It measures the dash of the first item, so a list with an anchor on its key's line
+    (`x-env: &env` / `  - A=1`, whose node starts at the `&`) or an alias of a list
+    written elsewhere does not count."""
     cached = doc.facts.get("sequence_indent")
     if isinstance(cached, int):
         return cached
     text = doc.text
     counts: dict[int, int] = {}
     first: dict[int, int] = {}
-    stack: list[Node] = [doc.root] if doc.root is not None else []
-    seen: set[int] = set()
-    while stack and len(seen) < 5000:
-        n = stack.pop()
-        if id(n) in seen:
+    for _, k, v in _entries(doc):
+        if (not isinstance(v, SequenceNode) or v.flow_style or not v.value
+                or v.start_mark.index < k.end_mark.index):
             continue
-        seen.add(id(n))
-        if isinstance(n, MappingNode):
-            for k, v in n.value:
-                stack.append(v)
-                if (not isinstance(v, SequenceNode) or v.flow_style or not v.value
-                        or v.start_mark.index < k.end_mark.index):
-                    continue
-                item = v.value[0]
-                at = item.start_mark.index
-                line_start = text.rfind("\n", 0, at) + 1
-                m = re.fullmatch(r"( *)-[ \t]+", text[line_start:at])
-                if m is None or item.start_mark.line == k.start_mark.line:
-                    continue
-                d = len(m.group(1)) - k.start_mark.column
-                if d < 0:
-                    continue
-                counts[d] = counts.get(d, 0) + 1
-                first[d] = min(first.get(d, at), at)
-        elif isinstance(n, SequenceNode):
-            stack.extend(n.value)
+        item = v.value[0]
+        at = item.start_mark.index
+        line_start = text.rfind("\n", 0, at) + 1
+        m = re.fullmatch(r"( *)-[ \t]+", text[line_start:at])
+        if m is None or item.start_mark.line == k.start_mark.line:
+            continue
+        d = len(m.group(1)) - k.start_mark.column
+        if d < 0:
+            continue
+        counts[d] = counts.get(d, 0) + 1
+        first[d] = min(first.get(d, at), at)
     if counts:
         best = max(counts, key=lambda d: (counts[d], -first[d]))
     else:
