@@ -72,7 +72,12 @@ from dockwise.compose.yaml_model import (
 )
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
-from dockwise.lint.rules.compose.dc012_command_without_shell import is_c_flag, is_shell, split_words
+from dockwise.lint.rules.compose.dc012_command_without_shell import (
+    is_c_flag,
+    is_shell,
+    split_words,
+    split_words_at,
+)
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
 from dockwise.text import Span
 
@@ -254,37 +259,9 @@ def _script_quiet(script: str, offsets: list[int]) -> set[int]:
 
 
 def _script_word(line: str) -> tuple[str, list[int]] | None:
-    """The third word of a string command (the script after `sh -c`) as Compose splits it
-    (the go-shellwords rules of :func:`split_words`), with each character's offset."""
-    words: list[tuple[str, list[int]]] = []
-    buf: list[str] = []
-    offs: list[int] = []
-    got = single = double = escaped = False
-    for i, c in enumerate(line):
-        if escaped:
-            buf.append(c)
-            offs.append(i)
-            got, escaped = True, False
-        elif c == "\\" and not single:
-            escaped = True
-        elif c in " \t\r\n" and not single and not double:
-            if got:
-                words.append(("".join(buf), offs))
-                buf, offs, got = [], [], False
-        elif c == "'" and not double:
-            single, got = not single, True
-        elif c == '"' and not single:
-            double, got = not double, True
-        elif c in ";&|<>" and not single and not double:
-            break
-        else:
-            buf.append(c)
-            offs.append(i)
-            got = True
-        if len(words) > 2:
-            break
-    if got and len(words) <= 2:
-        words.append(("".join(buf), offs))
+    """The third word of a string command (the script after `sh -c`) as Compose splits it,
+    with each character's offset."""
+    words, _ = split_words_at(line)
     return words[2] if len(words) > 2 else None
 
 

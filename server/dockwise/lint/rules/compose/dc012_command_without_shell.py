@@ -72,8 +72,16 @@ def is_c_flag(word: str) -> bool:
 def split_words(line: str) -> tuple[list[str], str | None]:
     """Compose's split of a string command (mattn/go-shellwords, default options):
     the words before the first unquoted operator, and that operator (or None)."""
-    words: list[str] = []
-    buf = ""
+    words, op = split_words_at(line)
+    return [w for w, _ in words], op
+
+
+def split_words_at(line: str) -> tuple[list[tuple[str, list[int]]], str | None]:
+    """:func:`split_words` with, for each word, the offset in ``line`` of each of its
+    characters (quotes and escapes removed)."""
+    words: list[tuple[str, list[int]]] = []
+    buf: list[str] = []
+    offs: list[int] = []
     got = False
     single = double = escaped = False
     i = 0
@@ -81,7 +89,8 @@ def split_words(line: str) -> tuple[list[str], str | None]:
     while i < n:
         c = line[i]
         if escaped:
-            buf += c
+            buf.append(c)
+            offs.append(i)
             got = True
             escaped = False
             i += 1
@@ -92,8 +101,8 @@ def split_words(line: str) -> tuple[list[str], str | None]:
             continue
         if c in " \t\r\n" and not single and not double:
             if got:
-                words.append(buf)
-                buf, got = "", False
+                words.append(("".join(buf), offs))
+                buf, offs, got = [], [], False
             i += 1
             continue
         if c == "'" and not double:
@@ -111,13 +120,14 @@ def split_words(line: str) -> tuple[list[str], str | None]:
             if i + 1 < n and line[i + 1] == c and c in "&|":
                 op = c * 2
             if got:
-                words.append(buf)
+                words.append(("".join(buf), offs))
             return words, op
-        buf += c
+        buf.append(c)
+        offs.append(i)
         got = True
         i += 1
     if got:
-        words.append(buf)
+        words.append(("".join(buf), offs))
     return words, None
 
 
