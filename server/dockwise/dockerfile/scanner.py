@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -335,19 +336,14 @@ def _rstrip_end(t: str, n: int) -> int:
     return n
 
 
-_UNQUOTE_RES: dict[str, re.Pattern[str]] = {}
-
-
+@functools.cache
 def _unquote_re(escape: str) -> re.Pattern[str]:
     """Pieces of a word: a single-quoted string, a double-quoted string, an escaped
     character, a run of plain characters (unclosed quotes run to the end)."""
-    r = _UNQUOTE_RES.get(escape)
-    if r is None:
-        e = re.escape(escape)
-        r = _UNQUOTE_RES[escape] = re.compile(
-            rf"""'([^']*+)(')?|"((?:[^"{e}]|{e}.)*+)(")?|{e}(.)|([^'"{e}]++|{e})""",
-            re.DOTALL)
-    return r
+    e = re.escape(escape)
+    return re.compile(
+        rf"""'([^']*+)(')?|"((?:[^"{e}]|{e}.)*+)(")?|{e}(.)|([^'"{e}]++|{e})""",
+        re.DOTALL)
 
 
 def unquote(raw: str, escape: str = "\\") -> str:
@@ -386,17 +382,12 @@ def unclosed_quote(raw: str, escape: str = "\\") -> str | None:
     return None
 
 
-_INNER_ESCAPE_RES: dict[str, re.Pattern[str]] = {}
-
-
+@functools.cache
 def _inner_escape(escape: str) -> re.Pattern[str]:
     """An escape inside double quotes: it escapes `"`, itself, `$`, backtick and a line
     break; before anything else it is kept."""
-    r = _INNER_ESCAPE_RES.get(escape)
-    if r is None:
-        e = re.escape(escape)
-        r = _INNER_ESCAPE_RES[escape] = re.compile(rf"{e}(.)", re.DOTALL)
-    return r
+    e = re.escape(escape)
+    return re.compile(rf"{e}(.)", re.DOTALL)
 
 
 def _drop_escape(m: re.Match[str]) -> str:
@@ -409,18 +400,13 @@ def _drop_escape(m: re.Match[str]) -> str:
     return m.group(0)
 
 
-_WORD_RES: dict[str, re.Pattern[str]] = {}
-
-
+@functools.cache
 def _word_re(escape: str) -> re.Pattern[str]:
     """A shell-like word: unquoted runs, escaped characters, single- and double-quoted
     strings (an unclosed quote runs to the end); a lone escape at the end is literal."""
-    r = _WORD_RES.get(escape)
-    if r is None:
-        e = re.escape(escape)
-        r = _WORD_RES[escape] = re.compile(
-            rf"""(?:[^ \t'"{e}]+|{e}.|'[^']*'?|"(?:[^"{e}]|{e}.)*"?|{e})+""", re.DOTALL)
-    return r
+    e = re.escape(escape)
+    return re.compile(
+        rf"""(?:[^ \t'"{e}]+|{e}.|'[^']*'?|"(?:[^"{e}]|{e}.)*"?|{e})+""", re.DOTALL)
 
 
 def _has_quote(raw: str, escape: str) -> bool:

@@ -9,6 +9,7 @@ both yield :class:`Script`s whose words map back to source offsets.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -93,26 +94,21 @@ class Script(NamedTuple):
 _SIMPLE_WORD_CHAR = r"[^\s'\"\\`$;&|()<>]"
 
 
-_TOKEN_RES: dict[str, re.Pattern[str]] = {}
-
-
+@functools.cache
 def _token_re(escape: str) -> re.Pattern[str]:
     """One token at a position: blanks, a line continuation, a comment, a redirection with
     its fd target, an operator, a subshell/brace-group character, or a word with no
     quoting, escapes or expansions. Anything else is read by :func:`_scan_word`."""
-    r = _TOKEN_RES.get(escape)
-    if r is None:
-        e = re.escape(escape)
-        r = _TOKEN_RES[escape] = re.compile(
-            r"(?P<ws>[ \t\r]+)"
-            rf"|(?P<cont>{e}\n)"
-            r"|(?P<comment>\#[^\n]*+)"
-            rf"|(?P<redir>{_REDIR_TOKEN.pattern})"
-            r"|(?P<op>&&|\|\||;;|\||;|&|\n)"
-            r"|(?P<group>[()]|[{}](?=[ \t\n;]|\Z))"
-            rf"|(?P<word>{_SIMPLE_WORD_CHAR}++)(?=[ \t\r\n;&|()<>]|\Z)"
-        )
-    return r
+    e = re.escape(escape)
+    return re.compile(
+        r"(?P<ws>[ \t\r]+)"
+        rf"|(?P<cont>{e}\n)"
+        r"|(?P<comment>\#[^\n]*+)"
+        rf"|(?P<redir>{_REDIR_TOKEN.pattern})"
+        r"|(?P<op>&&|\|\||;;|\||;|&|\n)"
+        r"|(?P<group>[()]|[{}](?=[ \t\n;]|\Z))"
+        rf"|(?P<word>{_SIMPLE_WORD_CHAR}++)(?=[ \t\r\n;&|()<>]|\Z)"
+    )
 
 
 def tokenize(text: str, to_src: Callable[[int, int], Span], escape: str = "\\") -> list[Command]:
