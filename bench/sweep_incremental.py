@@ -18,16 +18,13 @@ import sys
 from pathlib import Path
 
 from dockwise.config import Settings
-from dockwise.lint import incremental
-from dockwise.lint.engine import lint_dockerfile_text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "unit"))
 # the same edits and the same comparison as the unit test that runs this on a sample
-from test_incremental import editor_edits, finding_key  # noqa: E402
+from test_incremental import incremental_and_cold  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "dockerfiles"
-PATH = Path("/nonexistent-context/Dockerfile")
 
 
 def main() -> int:
@@ -48,12 +45,8 @@ def main() -> int:
             text = f.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        incremental.clear()
-        lint_dockerfile_text(text, PATH, settings, incremental=True)
-        for v in [*editor_edits(text, rnd), text]:
+        for a, b in incremental_and_cold(text, rnd, settings):
             n += 1
-            a = set(finding_key(lint_dockerfile_text(v, PATH, settings, incremental=True).violations))
-            b = set(finding_key(lint_dockerfile_text(v, PATH, settings).violations))
             for x in a ^ b:
                 code = str(x[0])
                 bad[code] += 1

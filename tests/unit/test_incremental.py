@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,18 @@ def editor_edits(text: str, rnd: random.Random) -> list[str]:
             out.append(text[: ins.span.start] + "# note\n" + text[ins.span.start :])
             out.append(text[: ins.span.start] + text[ins.span.end :])
     return out
+
+
+def incremental_and_cold(text: str, rnd: random.Random, settings: Settings = SETTINGS
+                         ) -> Iterator[tuple[set[tuple[object, ...]], set[tuple[object, ...]]]]:
+    """For each editor edit of ``text`` (and ``text`` again), the findings of the
+    incremental lint (cache warm from the previous version) and of a cold lint."""
+    incremental.clear()
+    lint_dockerfile_text(text, PATH, settings, incremental=True)
+    for variant in [*editor_edits(text, rnd), text]:
+        inc = lint_dockerfile_text(variant, PATH, settings, incremental=True)
+        cold = lint_dockerfile_text(variant, PATH, settings)
+        yield set(finding_key(inc.violations)), set(finding_key(cold.violations))
 
 
 MULTI = """\
@@ -187,11 +200,7 @@ def test_corpus_edits_match_a_cold_lint() -> None:
             text = f.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        incremental.clear()
-        lint_dockerfile_text(text, PATH, SETTINGS, incremental=True)
-        for variant in [*editor_edits(text, rnd), text]:
-            inc = lint_dockerfile_text(variant, PATH, SETTINGS, incremental=True)
-            cold = lint_dockerfile_text(variant, PATH, SETTINGS)
-            assert finding_key(inc.violations) == finding_key(cold.violations), f"{f} after an edit"
+        for inc, cold in incremental_and_cold(text, rnd):
+            assert inc == cold, f"{f} after an edit"
             checked += 1
     assert checked > 500
