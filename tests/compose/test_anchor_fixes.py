@@ -5,7 +5,6 @@ resolves the file, and snippets go into the service's own mapping."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from dockwise.compose.yaml_model import get, load
 from dockwise.config import settings_from_mapping
 from dockwise.lint.engine import lint_compose_text
 from dockwise.lint.types import Violation
+from oracles import compose_config
 
 FIXTURES = Path(__file__).parent.parent / "rules" / "fixtures"
 
@@ -33,12 +33,10 @@ def apply(text: str, v: Violation) -> str:
     return text
 
 
-def services(oracle: Path, tmp: Path, text: str) -> dict[str, Any]:
+def services(tmp: Path, text: str) -> dict[str, Any]:
     f = tmp / "compose.yaml"
     f.write_text(text)
-    r = subprocess.run([str(oracle), "-f", str(f), "config", "--format", "json",
-                        "--no-interpolate", "--no-path-resolution"],
-                       capture_output=True, text=True, timeout=60, cwd=tmp)
+    r = compose_config(f, "--format", "json", "--no-interpolate", "--no-path-resolution")
     assert r.returncode == 0, r.stderr
     out: dict[str, Any] = json.loads(r.stdout)["services"]
     return out
@@ -81,16 +79,15 @@ CASES = [
 @pytest.mark.parametrize(("fixture", "code", "line", "expected"), CASES,
                          ids=[f"{c[0]}:{c[2]}" for c in CASES])
 def test_fix_changes_only_the_reported_services(tmp_path: Path, fixture: str, code: str,
-                                                line: int, expected: set[tuple[str, ...]],
-                                                compose_oracle: Path) -> None:
+                                                line: int, expected: set[tuple[str, ...]]) -> None:
     text = (FIXTURES / fixture).read_text()
     found = [v for v in lint(text, code, tmp_path / "compose.yaml")
              if text.count("\n", 0, v.span.start) + 1 == line]
     assert len(found) == 1 and found[0].fix is not None, found
     new = apply(text, found[0])
     assert load(new).error is None
-    before = services(compose_oracle, tmp_path, text)
-    after = services(compose_oracle, tmp_path, new)
+    before = services(tmp_path, text)
+    after = services(tmp_path, new)
     assert {p[:len(next(iter(expected)))] for p in changed(before, after)} == expected
 
 
@@ -128,8 +125,7 @@ def test_no_fix_for_a_value_other_fields_read(tmp_path: Path, fixture: str, code
 @pytest.mark.parametrize("fixture", ["DC009/anchor_shared_other_field.yaml",
                                      "DC009/anchor_merged_env.yaml",
                                      "DC012/anchor_shared.yaml", "DC012/anchor_merged.yaml"])
-def test_all_fixes_together_change_only_reported_services(tmp_path: Path, fixture: str,
-                                                          compose_oracle: Path) -> None:
+def test_all_fixes_together_change_only_reported_services(tmp_path: Path, fixture: str) -> None:
     """Applying every fix of the file (as `--fix` does) leaves the other readers of the
     anchor (`cpus: *v`, `healthcheck.test: *c`, `deploy.labels`) as they were."""
     text = (FIXTURES / fixture).read_text()
@@ -139,8 +135,8 @@ def test_all_fixes_together_change_only_reported_services(tmp_path: Path, fixtur
                     key=lambda v: v.span.start, reverse=True):
         new = apply(new, v)
     assert new != text and load(new).error is None
-    before = services(compose_oracle, tmp_path, text)
-    after = services(compose_oracle, tmp_path, new)
+    before = services(tmp_path, text)
+    after = services(tmp_path, new)
     touched = {p[1] for p in changed(before, after)}
     assert touched and touched <= {"environment", "command", "entrypoint"}, touched
     assert not lint(new, code, tmp_path / "compose.yaml") or fixture.endswith(
@@ -148,7 +144,7 @@ def test_all_fixes_together_change_only_reported_services(tmp_path: Path, fixtur
 
 
 def test_list_item_alias_replaced_where_other_fields_read_the_anchor(
-        tmp_path: Path, compose_oracle: Path) -> None:
+        tmp_path: Path) -> None:
     """Compose rejects the file before the fix (a number as a `command` item): after it,
     `app` runs `sleep 1.50` and `worker.cpus` still reads the anchor."""
     text = (FIXTURES / "DC009/anchor_item_list.yaml").read_text()
@@ -156,7 +152,7 @@ def test_list_item_alias_replaced_where_other_fields_read_the_anchor(
     assert len(found) == 1 and found[0].fix is not None
     new = apply(text, found[0])
     assert "cpus: *n" in new and "x-n: &n 1.50" in new
-    after = services(compose_oracle, tmp_path, new)
+    after = services(tmp_path, new)
     assert after["app"]["command"] == ["sleep", "1.50"]
     assert float(after["worker"]["cpus"]) == 1.5
 

