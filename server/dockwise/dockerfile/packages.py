@@ -128,6 +128,10 @@ class PackageCommand:
     def verb(self) -> ShellWord | None:
         return self.verbs[-1] if self.verbs else None
 
+    def run_alike(self, command: str) -> str:
+        """``command`` to run after this one, with `sudo` when this one needs it."""
+        return "sudo " + command if self.sudo else command
+
     @property
     def span(self) -> Span:
         """From the program to the subcommand (`apt-get install`, `python -m pip install`)."""

@@ -108,7 +108,7 @@ def check(ctx: DockerfileContext) -> None:
         message = (f"`{first.text}` leaves the package lists in this layer{where}: remove "
                    f"`/var/lib/apt/lists/*` in the same RUN or use a cache mount")
         last = pcs[-1]
-        ins_at = append_edit(ins, last.script, ("sudo " if last.sudo else "") + REMOVE)
+        ins_at = append_edit(ins, last.script, last.run_alike(REMOVE))
         if ins_at is None:
             reason = ("exec form" if ins.exec_form is not None else "the RUN cannot be extended")
             ctx.report(first.span, message + f" (no automatic fix: {reason})", severity=severity)

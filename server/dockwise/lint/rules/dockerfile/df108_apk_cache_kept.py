@@ -71,7 +71,7 @@ def check(ctx: DockerfileContext) -> None:
         for pc in adds:
             if writers:
                 last = pcs[-1]
-                at = append_edit(ins, last.script, ("sudo " if last.sudo else "") + REMOVE)
+                at = append_edit(ins, last.script, last.run_alike(REMOVE))
                 title = f"Remove the package index `{writers[0].text}` stores at the end of the RUN"
             else:
                 at = add_option_edit(pc, "--no-cache")

@@ -68,9 +68,7 @@ def check(ctx: DockerfileContext) -> None:
             continue
         first, last = inst[0], inst[-1]
         mgr = last.manager
-        clean = "zypper clean --all" if mgr == "zypper" else f"{mgr} clean all"
-        if last.sudo:
-            clean = "sudo " + clean
+        clean = last.run_alike("zypper clean --all" if mgr == "zypper" else f"{mgr} clean all")
         at = append_edit(ins, last.script, clean)
         what = f"`{first.text}`" + (f" and `{last.text}`" if last.manager != first.manager else "")
         msg = f"{what} without `{clean}` in the same RUN keeps the package cache in the layer"
