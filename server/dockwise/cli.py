@@ -226,9 +226,17 @@ def _check(args: argparse.Namespace) -> int:
     findings: list[Finding] = []
     internal = False
     diff_text = []
-    for o in outcomes:
+    for i, (j, o) in enumerate(zip(jobs, outcomes, strict=True)):
         from dockwise.text import LineIndex
 
+        if args.fix and not args.diff and not stdin_mode and any(
+                os.path.lexists(c) for c in o.created):
+            # a fix of a file written earlier in this run created it (two Dockerfiles of one
+            # context both wanting a `.dockerignore`): check this file again as the disk is now
+            from dockwise.config import clear_caches
+
+            clear_caches()
+            o = outcomes[i] = run_job(j)
         if o.note:
             print(f"dockwise: {o.path}: {o.note}", file=sys.stderr)
         for err in o.internal_errors:

@@ -280,3 +280,27 @@ def test_fix_from_stdin_never_drops_a_secret(capsys: pytest.CaptureFixture[str],
     rc, out, err = run(capsys, "-", "--stdin-filename", "compose.yaml", "--select", "DC301",
                        "--fix", "--unsafe-fixes")
     assert out == SECRET_COMPOSE and "needs a path, not stdin" in err and rc != 0
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_fix_two_dockerfiles_wanting_one_dockerignore(tmp_path: Path, jobs: str,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # both files' DF109 fix creates the context's `.dockerignore`: the first one's does, the
+    # second file is checked again against it and still gets all its other fixes
+    (tmp_path / "Dockerfile").write_text("FROM python:3.13-slim\nCOPY . /app\nCMD python -m app\n")
+    (tmp_path / "Dockerfile.gpu").write_text("FROM python:3.13-slim\nCOPY . /src\nCMD python -m app\n")
+    rc, out, err = run(capsys, str(tmp_path), "--select", "DF109,DF401", "--fix",
+                       "--unsafe-fixes", "--jobs", jobs)
+    assert rc == 0 and err == "", err
+    assert (tmp_path / ".dockerignore").read_text().count(".git\n") == 1
+    for name in ("Dockerfile", "Dockerfile.gpu"):
+        assert 'CMD ["python", "-m", "app"]' in (tmp_path / name).read_text()
+    assert "Found 0 problems in 2 files, fixed 3." in out  # 1 `.dockerignore`, 2 CMDs
+
+
+def test_fix_that_created_a_file_is_not_reported_as_remaining(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM python:3.13-slim\nCOPY . /app\n")
+    rc, out, _ = run(capsys, str(tmp_path), "--select", "DF109", "--fix", "--unsafe-fixes")
+    assert (tmp_path / ".dockerignore").is_file()
+    assert rc == 0 and "DF109" not in out and "fixed 1." in out

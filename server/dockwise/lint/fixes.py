@@ -106,5 +106,8 @@ def fix_to_fixpoint(
         violations = lint(result.text)
     else:
         result.converged = False
-    result.remaining = violations
+    # a finding whose fix creates a file that was just created (DF109's `.dockerignore`) is
+    # settled by that file, which the in-memory re-lint cannot see
+    result.remaining = [v for v in violations if v.fix is None
+                        or not any(e.path in result.created for e in v.fix.edits if e.path)]
     return result
