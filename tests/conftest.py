@@ -1,11 +1,6 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

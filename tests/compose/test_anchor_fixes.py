@@ -15,7 +15,7 @@ from dockwise.compose.yaml_model import get, load
 from dockwise.config import settings_from_mapping
 from dockwise.lint.engine import lint_compose_text
 from dockwise.lint.types import Violation
-from oracles import compose_config
+from support import compose_config
 
 FIXTURES = Path(__file__).parent.parent / "rules" / "fixtures"
 

@@ -12,7 +12,7 @@ from dockwise.lint.engine import lint_compose_text
 from dockwise.lint.rules.compose.dc009_yaml_implicit_type import go_float
 from dockwise.lint.rules.compose.dc012_command_without_shell import shell_syntax, split_words
 from dockwise.lint.rules.compose.dc301_secret_in_environment import finding
-from oracles import compose_config
+from support import compose_config
 
 
 def codes(text: str, code: str, path: Path | None = None, **cfg: object) -> list[str]:

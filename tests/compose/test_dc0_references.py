@@ -10,7 +10,7 @@ import pytest
 
 from dockwise.config import settings_from_mapping
 from dockwise.lint.engine import lint_compose_text
-from oracles import compose_config
+from support import compose_config
 
 FIXTURES = Path(__file__).resolve().parents[1] / "rules" / "fixtures"
 

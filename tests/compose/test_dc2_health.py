@@ -10,7 +10,7 @@ from dockwise.config import settings_from_mapping
 from dockwise.lint.engine import lint_compose_text
 from dockwise.lint.fixes import fix_to_fixpoint
 from dockwise.lint.types import Violation
-from oracles import compose_config
+from support import compose_config
 
 
 def lint(path: Path, codes: list[str], text: str) -> list[Violation]:

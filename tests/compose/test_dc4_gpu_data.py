@@ -21,7 +21,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "rules" / "fixtures"
 sys.path.insert(0, str(FIXTURES.parent))
 from harness import fixed_to_fixpoint, fixture_cases, settings_for_case  # noqa: E402
 
-from oracles import compose_config, need_compose_binary  # noqa: E402
+from support import compose_config, need_compose_binary  # noqa: E402
 
 
 def oracle(tmp: Path, text: str, name: str = "compose.yaml") -> subprocess.CompletedProcess[str]:

@@ -301,3 +301,35 @@ async def test_ranges_use_the_negotiated_encoding(client: LanguageClient, tmp_pa
     got = units[width * d.range.start.character : width * d.range.end.character].decode(codec)
     assert got == "apt"
     assert d.range.start.character != line.index("apt ")  # code points would be wrong here
+
+
+async def test_formatting_and_range_formatting(client: LanguageClient, tmp_path: Path) -> None:
+    text = ("from python:3.13-slim\n"
+            "  run   apt-get update \\\n"
+            "        && apt-get install -y \\\n"
+            "             curl\n"
+            "copy . /app   \n"
+            "RUN echo \"a \\\n"
+            "      b\"\n")
+    doc = Doc(client, tmp_path / "Dockerfile", text, "dockerfile")
+    opts = t.FormattingOptions(tab_size=2, insert_spaces=True)
+    part = await client.text_document_range_formatting_async(t.DocumentRangeFormattingParams(
+        t.TextDocumentIdentifier(doc.uri), t.Range(t.Position(4, 0), t.Position(4, 3)), opts))
+    assert part is not None and {e.range.start.line for e in part} == {4}
+    edits = await client.text_document_formatting_async(t.DocumentFormattingParams(
+        t.TextDocumentIdentifier(doc.uri), opts))
+    assert edits
+    doc.change(edits)
+    assert doc.text == ("FROM python:3.13-slim\n"
+                        "RUN apt-get update \\\n"
+                        "  && apt-get install -y \\\n"
+                        "       curl\n"
+                        "COPY . /app\n"
+                        "RUN echo \"a \\\n"
+                        "      b\"\n")  # inside the quotes: part of the string, kept
+    again = await client.text_document_formatting_async(t.DocumentFormattingParams(
+        t.TextDocumentIdentifier(doc.uri), opts))
+    assert again is not None and len(again) == 0
+    compose = Doc(client, tmp_path / "compose.yaml", "services:\n   a:\n     image: x\n", "yaml")
+    assert await client.text_document_formatting_async(t.DocumentFormattingParams(
+        t.TextDocumentIdentifier(compose.uri), opts)) is None

@@ -24,9 +24,9 @@ import yaml
 
 from dockwise.config import SETTINGS
 from dockwise.resources import data_path
-from oracles import compose_config, need_compose_binary
+from support import CORPUS, compose_config, need_compose_binary
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "compose"
+COMPOSE_CORPUS = CORPUS / "compose"
 DRAFT = jsonschema.Draft202012Validator
 
 
@@ -269,11 +269,11 @@ def binary_verdict(path: Path) -> str:
 
 
 def _corpus_files() -> list[Path]:
-    if not CORPUS.is_dir():
-        pytest.skip(f"Compose corpus absent: {CORPUS}")
-    files = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml"))
+    if not COMPOSE_CORPUS.is_dir():
+        pytest.skip(f"Compose corpus absent: {COMPOSE_CORPUS}")
+    files = sorted(p for p in COMPOSE_CORPUS.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml"))
     if not files:
-        pytest.skip(f"Compose corpus is empty: {CORPUS}")
+        pytest.skip(f"Compose corpus is empty: {COMPOSE_CORPUS}")
     return files
 
 
@@ -298,7 +298,7 @@ def corpus_verdicts() -> dict[str, tuple[str, list[str]]]:
         else:
             for doc in docs:
                 errors += schema_errors(doc)
-        out[str(path.relative_to(CORPUS))] = (verdict, errors)
+        out[str(path.relative_to(COMPOSE_CORPUS))] = (verdict, errors)
     return out
 
 

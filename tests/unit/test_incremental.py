@@ -16,8 +16,9 @@ from dockwise.lint.engine import lint_dockerfile_text
 from dockwise.lint.fixes import fix_to_fixpoint
 from dockwise.lint.incremental import StagePlan
 from dockwise.lint.types import Violation
+from support import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dockerfiles"
+DOCKERFILES = CORPUS / "dockerfiles"
 SETTINGS = Settings()
 PATH = Path("/nonexistent-context/Dockerfile")
 
@@ -185,13 +186,13 @@ def test_a_file_without_from_is_linted_whole() -> None:
 
 
 def _corpus_files() -> list[Path]:
-    if not CORPUS.is_dir():
+    if not DOCKERFILES.is_dir():
         return []
-    files = sorted(p for p in CORPUS.rglob("*") if p.is_file())
+    files = sorted(p for p in DOCKERFILES.rglob("*") if p.is_file())
     return files[::20]
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not here")
+@pytest.mark.skipif(not DOCKERFILES.is_dir(), reason="../shared/corpus is not here")
 def test_corpus_edits_match_a_cold_lint() -> None:
     rnd = random.Random(7)
     checked = 0

@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from dockwise.dockerfile.analysis import parse
 from dockwise.dockerfile.scanner import scan
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+from support import CORPUS
 
 
 def src(text: str, span: object) -> str:

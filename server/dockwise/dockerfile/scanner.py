@@ -101,8 +101,7 @@ def _scan(text: str) -> Dockerfile:
         if stripped.startswith("#"):
             c = Comment(stripped[1:].strip(), Span(off, e), i)
             comments.append(c)
-            m = _DIRECTIVE_RE.match(stripped.rstrip())
-            if m and m.group(1).lower() in KNOWN_DIRECTIVES:
+            if looks_like_directive(stripped):
                 misplaced.append(c)
             i += 1
             continue
@@ -119,6 +118,12 @@ def _scan(text: str) -> Dockerfile:
         comments=comments,
         invalid_escape=invalid_escape,
     )
+
+
+def looks_like_directive(line: str) -> bool:
+    """Whether a line (leading blanks removed) reads as a known parser directive."""
+    m = _DIRECTIVE_RE.match(line.rstrip())
+    return m is not None and m.group(1).lower() in KNOWN_DIRECTIVES
 
 
 def _line_bounds(text: str, index: LineIndex) -> list[tuple[int, int]]:

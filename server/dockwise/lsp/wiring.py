@@ -40,6 +40,8 @@ def register(server: DockwiseServer, feature: Feature, has: Callable[[str], bool
         _links(feature)
     if has("dockwise.features.folding"):
         _folding(feature)
+    if has("dockwise.features.formatting"):
+        _formatting(feature)
 
 
 def _doc(ls: DockwiseServer, uri: str) -> Any:
@@ -259,3 +261,33 @@ def _folding(feature: Feature) -> None:
         del line_only  # our ranges are whole lines already
         return out
 
+
+
+def _formatting(feature: Feature) -> None:
+    """Dockerfiles only: Compose (YAML) files are left to YAML formatters."""
+
+    async def edits(ls: DockwiseServer, uri: str, options: t.FormattingOptions,
+                    rng: t.Range | None) -> list[t.TextEdit] | None:
+        from dockwise.documents import DOCKERFILE
+        from dockwise.features.formatting import Indent, format_dockerfile
+
+        doc = _doc(ls, uri)
+        if doc is None or doc.kind != DOCKERFILE:
+            return None
+        unit = Indent(max(1, options.tab_size), options.insert_spaces)
+        lines = None if rng is None else (rng.start.line, rng.end.line - (
+            1 if rng.end.character == 0 and rng.end.line > rng.start.line else 0))
+        found = await ls.in_thread(format_dockerfile, doc.text, unit, lines)
+        nl = convert.newline_of(doc.text)
+        return [convert.text_edit(doc.index, ls.pos, span.start, span.end, new, nl)
+                for span, new in found]
+
+    @feature(t.TEXT_DOCUMENT_FORMATTING)
+    async def formatting(ls: DockwiseServer, params: t.DocumentFormattingParams
+                         ) -> list[t.TextEdit] | None:
+        return await edits(ls, params.text_document.uri, params.options, None)
+
+    @feature(t.TEXT_DOCUMENT_RANGE_FORMATTING)
+    async def range_formatting(ls: DockwiseServer, params: t.DocumentRangeFormattingParams
+                               ) -> list[t.TextEdit] | None:
+        return await edits(ls, params.text_document.uri, params.options, params.range)

