@@ -544,9 +544,12 @@ def config_written(an: Analysis, ins: Instruction, needle: str) -> bool:
         if low not in rest and not any(low in h.body.lower() for h in other.heredocs):
             continue
         for _, c in raw_commands(other):
-            if c.name in ("echo", "printf", "tee", "pip", "pip3", "sed") and any(
-                low in w.value.lower() for w in c.words[1:]
-            ):
+            if c.name in ("pip", "pip3"):  # `pip config set global.no-cache-dir …`, not a flag
+                if len(c.words) < 3 or c.words[1].value != "config":
+                    continue
+            elif c.name not in ("echo", "printf", "tee", "sed"):
+                continue
+            if any(low in w.value.lower() for w in c.words[1:]):
                 return True
     return False
 
