@@ -211,10 +211,18 @@ def _scan_word(text: str, i: int, escape: str) -> tuple[int, bool]:
     return i, quoted
 
 
+# reserved words that can precede a simple command (`if ! grep …`, `then cd /x`, `do …`)
+_LEADING_RESERVED = frozenset({"if", "then", "else", "elif", "while", "until", "do", "!"})
+
+
 def _make_command(words: list[ShellWord], to_src: Callable[[int, int], Span]) -> Command:
     assigns: list[ShellWord] = []
     redirs: list[ShellWord] = []
     rest: list[ShellWord] = []
+    k = 0
+    while k < len(words) - 1 and not words[k].quoted and words[k].raw in _LEADING_RESERVED:
+        k += 1
+    words = words[k:]
     k = 0
     while k < len(words) and not rest and _ASSIGN.match(words[k].raw):
         assigns.append(words[k])

@@ -111,11 +111,15 @@ def first_pipe(script: Script) -> Span | None:
             in_case += 1
         elif first == "esac" and in_case:
             in_case -= 1
+        toks = cmd.words + cmd.redirects + cmd.assignments
+        if cmd.op_before == "|" and (k == 0 or cmds[k - 1].op_after != "|") and toks:
+            # a group piped into this command: `{ a; b; } | tee f`, `(a; b) | tee f`
+            idx = script.text.rfind("|", 0, min(t.lo for t in toks))
+            return script.span(idx, idx + 1) if idx >= 0 else cmd.span
         if cmd.op_after != "|":
             continue
         if in_case and _case_pattern(script, cmds, k):
             continue
-        toks = cmd.words + cmd.redirects + cmd.assignments
         hi = max(t.hi for t in toks)
         idx = script.text.find("|", hi)
         if idx < 0:
