@@ -20,7 +20,7 @@ from pathlib import Path
 from dockwise.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "unit"))
+sys.path[:0] = [str(ROOT / "tests" / "unit"), str(ROOT / "tests")]
 # the same edits and the same comparison as the unit test that runs this on a sample
 from test_incremental import incremental_and_cold  # noqa: E402
 
