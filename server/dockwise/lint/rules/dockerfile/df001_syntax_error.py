@@ -3,7 +3,8 @@
 Reports what BuildKit refuses to build or silently reads differently: an unknown
 instruction (with a "did you mean"), an instruction before the first `FROM` other than
 `ARG`, a file with no `FROM`, an unterminated heredoc, unknown or malformed instruction
-flags, `FROM` without an image, an instruction without its required arguments, `SHELL`
+flags, `FROM` without an image or with an invalid image reference (`FROM baseImage`:
+repository names are lower case), an instruction without its required arguments, `SHELL`
 not in JSON form, an invalid `# escape=` value, and a file that cannot be read or decoded.
 
 As *information*: heredoc syntax on an instruction other than `RUN`/`COPY`/`ADD` (it is
@@ -33,6 +34,7 @@ from __future__ import annotations
 import difflib
 
 from dockwise.dockerfile.analysis import Analysis
+from dockwise.dockerfile.imageref import valid_reference
 from dockwise.dockerfile.model import ALLOWED_FLAGS, KNOWN_INSTRUCTIONS, Instruction
 from dockwise.dockerfile.scanner import unclosed_quote
 from dockwise.lint.engine import DockerfileContext
@@ -87,6 +89,16 @@ def check(ctx: DockerfileContext) -> None:
                    "this file is a template (`{{ … }}` / `{% … %}`), not a Dockerfile: "
                    "lint the Dockerfiles generated from it")
         return
+    for st in ctx.stages:
+        base = st.base
+        words = st.from_.words  # (a wrong count is reported below)
+        if (base is not None and st.parent is None and not base.has_vars
+                and (len(words) == 1 or (len(words) == 3 and words[1].value.lower() == "as"))
+                and base.raw != "scratch" and not valid_reference(base.raw)):
+            why = ("repository names must be lower case" if valid_reference(base.raw.lower())
+                   else "expected `[registry/]name[:tag][@digest]`")
+            ctx.report(base.span, f"`{base.raw}` is not a valid image reference "
+                       f"(BuildKit refuses it): {why}")
     for ins in df.instructions:
         if ins.keyword == "FROM":
             seen_from = True
