@@ -41,17 +41,21 @@ The alternative (not offered automatically, unsafe) is a cache mount:
 `rm -f /etc/apt/apt.conf.d/docker-clean` so the downloaded packages stay in the cache.
 
 Decisions where the catalogue is silent: one finding per `RUN` (on its first install);
-`apt install` is treated like `apt-get install`.
+`apt install` is treated like `apt-get install`. An install without its own
+`apt-get update` after an earlier RUN's update is reported too, saying that the lists are
+in that earlier layer (removing them here alone does not make the image smaller).
 
 ≈ hadolint DL3009 is the exact equivalent; ≈ DF105 (an update alone in its layer).
 """
 
 from __future__ import annotations
 
+from dockwise.dockerfile.analysis import Analysis
 from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.packages import (
     append_edit,
     cache_mounted,
+    chain_before,
     package_commands,
     raw_commands,
     removes,
@@ -82,6 +86,12 @@ def _needs_old_lists(ins: Instruction) -> bool:
     return False
 
 
+def _updated_before(an: Analysis, ins: Instruction) -> bool:
+    return any(other.keyword == "RUN" and any(
+        pc.manager in APT and pc.action == "update" for pc in package_commands(other))
+        for other in chain_before(an, ins))
+
+
 @rule(code="DF102", name="apt-lists-kept", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES, equivalents=("DL3009",))
 @stage_local
@@ -105,8 +115,13 @@ def check(ctx: DockerfileContext) -> None:
         severity = Severity.WARNING if ins.stage in ancestors else Severity.INFORMATION
         first = pcs[0]
         where = "" if severity is Severity.WARNING else " (a build-helper stage)"
-        message = (f"`{first.text}` leaves the package lists in this layer{where}: remove "
-                   f"`/var/lib/apt/lists/*` in the same RUN or use a cache mount")
+        if _needs_old_lists(ins) and _updated_before(an, ins):  # in an earlier layer
+            message = (f"`{first.text}` uses package lists an earlier RUN stored, which stay "
+                       f"in that layer{where}: run `apt-get update`, the install and "
+                       f"`rm -rf /var/lib/apt/lists/*` in one RUN (or use a cache mount)")
+        else:
+            message = (f"`{first.text}` leaves the package lists in this layer{where}: remove "
+                       f"`/var/lib/apt/lists/*` in the same RUN or use a cache mount")
         last = pcs[-1]
         ins_at = append_edit(ins, last.script, last.run_alike(REMOVE))
         if ins_at is None:
