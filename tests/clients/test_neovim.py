@@ -24,7 +24,7 @@ def test_neovim_diagnostics_hover_completion_code_actions(workspace: Path, tmp_p
                       out, env, timeout=90, cwd=workspace)
     assert_checks(run, ["client_started", "initialized", "dockerfile_diagnostics", "hover_image",
                         "action_pin_latest", "action_non_root_user", "compose_attached",
-                        "compose_diagnostics", "completion_gpu_devices"])
+                        "compose_diagnostics", "completion_gpu_devices", "formatting"])
     r = run.result
     # the diagnostics the fixture is built to produce
     assert {(d["code"], d["line"]) for d in r["dockerfile_diagnostics"]} >= {("DF202", 5), ("DF301", 5)}

@@ -122,6 +122,17 @@ local function run()
   R.dockerfile_after = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
   R.dockerfile_diagnostics_after = diags(buf)
 
+  -- formatting: a badly laid out instruction typed at the end, formatted by the server
+  local n = vim.api.nvim_buf_line_count(buf)
+  vim.api.nvim_buf_set_lines(buf, n, n, false, { '  label   a=b \\', '   c=d   ' })
+  local edits, ferr = request(buf, 'textDocument/formatting', {
+    textDocument = { uri = vim.uri_from_bufnr(buf) }, options = { tabSize = 2, insertSpaces = true } })
+  if edits then vim.lsp.util.apply_text_edits(edits, buf, c.offset_encoding) end
+  R.formatted_tail = vim.api.nvim_buf_get_lines(buf, n, n + 2, false)
+  check('formatting', edits ~= nil and R.formatted_tail[1] == 'LABEL a=b \\'
+        and R.formatted_tail[2] == '  c=d', { err = ferr, lines = R.formatted_tail })
+  vim.api.nvim_buf_set_lines(buf, n, n + 2, false, {})
+
   -- Compose file (filetype yaml, attached by name)
   local cbuf = open('compose.yaml')
   R.compose_filetype = vim.bo[cbuf].filetype
