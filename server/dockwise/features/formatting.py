@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dockwise.dockerfile.model import KNOWN_INSTRUCTIONS, Dockerfile, Instruction
+from dockwise.dockerfile.model import KNOWN_INSTRUCTIONS, Comment, Dockerfile, Instruction
 from dockwise.dockerfile.scanner import looks_like_directive, scan, unclosed_quote
 from dockwise.text import LineIndex, Span
 
@@ -51,9 +51,10 @@ def format_dockerfile(text: str, indent: Indent | None = None,
     idx = df.index
     edits: list[tuple[Span, str]] = []
     covered: set[int] = set()  # lines that belong to an instruction (bodies included)
+    inner = {c.line: c for c in df.comments if c.in_continuation}  # comments in continuations
     for ins in df.instructions:
         covered.update(range(ins.start_line, ins.end_line + 1))
-        _instruction(ins, df, unit, edits)
+        _instruction(ins, df, unit, inner, edits)
     for d in df.directives:
         covered.add(idx.position(d.span.start)[0])
     for c in df.comments:
@@ -92,7 +93,7 @@ def _strip_line(idx: LineIndex, ln: int, edits: list[tuple[Span, str]]) -> None:
         edits.append((Span(s + len(body), e), ""))
 
 
-def _instruction(ins: Instruction, df: Dockerfile, unit: Indent,
+def _instruction(ins: Instruction, df: Dockerfile, unit: Indent, inner: dict[int, Comment],
                  edits: list[tuple[Span, str]]) -> None:
     idx = df.index
     text = idx.text
@@ -124,8 +125,9 @@ def _instruction(ins: Instruction, df: Dockerfile, unit: Indent,
     body = line.rstrip(_WS)
     if len(body) < len(line) and unclosed_quote(ins.line.text, df.escape) is None:
         edits.append((Span(s + len(body), e), ""))
-    for c in df.comments:
-        if c.in_continuation and ins.start_line < c.line < ins.end_line:
+    for ln in range(ins.start_line + 1, ins.end_line):
+        c = inner.get(ln)
+        if c is not None:
             cs = idx.line_start(c.line)
             lead = text[cs:c.span.start]
             edits.append((Span(cs, c.span.start),
