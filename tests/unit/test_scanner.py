@@ -191,3 +191,18 @@ def test_cross_check_with_dockerfile_parse() -> None:
             mismatches.append(str(p))
     # dockerfile-parse differs on a few exotic inputs (e.g. a continuation ending the file)
     assert len(mismatches) <= len(files) // 50, mismatches[:5]
+
+
+def test_onbuild_heredoc_bodies_are_bodies() -> None:
+    # BuildKit reads heredocs in ONBUILD RUN/COPY/ADD (`heredocCompoundDirectives`): the
+    # body is not instructions, and the sub-instruction sees the same bodies
+    df = scan("FROM a\nONBUILD COPY <<EOF /x\n    from this text\nEOF\nONBUILD RUN <<EOF\nset -e\nEOF\n"
+              "ONBUILD LABEL a <<EOF\nRUN x\n")
+    kinds = [(i.keyword, i.start_line, i.end_line) for i in df.instructions]
+    assert kinds == [("FROM", 0, 0), ("ONBUILD", 1, 3), ("ONBUILD", 4, 6), ("ONBUILD", 7, 7),
+                     ("RUN", 8, 8)]
+    copy, run = df.instructions[1], df.instructions[2]
+    assert [h.body for h in copy.heredocs] == ["    from this text\n"]
+    assert copy.sub is not None and copy.sub.heredocs == copy.heredocs
+    assert run.sub is not None and run.sub.end_line == 6
+    assert df.instructions[3].literal_heredoc_markers  # LABEL: literal text, as BuildKit

@@ -208,11 +208,17 @@ def _read_instruction(
     instr.empty_continuation_lines = empty_lines
     end = lines[last_line][1]
 
-    # heredocs: bodies follow the logical line
+    # heredocs: bodies follow the logical line (also for `ONBUILD RUN/COPY/ADD`, as BuildKit)
+    target = instr
+    if "<<" in line.text and instr.keyword == "ONBUILD":
+        sub = instr.sub
+        if sub is not None and sub.keyword in HEREDOC_INSTRUCTIONS:
+            target = sub
+            sub.heredocs = instr.heredocs  # one list: the bodies belong to both
     if "<<" not in line.text:
         pass
-    elif instr.keyword in HEREDOC_INSTRUCTIONS:
-        for w in instr.words:
+    elif target.keyword in HEREDOC_INSTRUCTIONS:
+        for w in target.words:
             m = _HEREDOC_RE.match(w.raw)
             if not m or not m.group(3):
                 continue
@@ -256,7 +262,7 @@ def _read_instruction(
                     fd=int(m.group(1)) if m.group(1) else None,
                 )
             )
-        instr.end_line = last_line
+        instr.end_line = target.end_line = last_line
     else:
         for w in instr.words:
             m = _HEREDOC_RE.match(w.raw)
