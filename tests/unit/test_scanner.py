@@ -206,3 +206,10 @@ def test_onbuild_heredoc_bodies_are_bodies() -> None:
     assert copy.sub is not None and copy.sub.heredocs == copy.heredocs
     assert run.sub is not None and run.sub.end_line == 6
     assert df.instructions[3].literal_heredoc_markers  # LABEL: literal text, as BuildKit
+
+
+def test_directives_after_a_bom_and_not_after_an_empty_one() -> None:
+    assert scan("\ufeff# escape=`\nFROM a\n").escape == "`"  # BuildKit drops the BOM first
+    df = scan("# syntax=\n# escape=`\nFROM a\n")  # an empty value ends the directives
+    assert df.escape == "\\" and not df.directives
+    assert [c.text for c in df.misplaced_directives] == ["escape=`"]

@@ -22,7 +22,8 @@ from dockwise.dockerfile.model import (
 )
 from dockwise.text import LineIndex, Span
 
-_DIRECTIVE_RE = re.compile(r"#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$")
+# BuildKit's `^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`: an empty value is no directive
+_DIRECTIVE_RE = re.compile(r"#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
 KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 _HEREDOC_RE = re.compile(r"^(\d*)<<(-?)(.*)$")
 _WS = " \t"
@@ -69,7 +70,8 @@ def _scan(text: str) -> Dockerfile:
     while i < nlines:
         s, e = lines[i]
         raw = text[s:e]
-        stripped = raw.lstrip(_WS)
+        # BuildKit drops a byte-order mark before the first line
+        stripped = (raw.removeprefix("\ufeff") if i == 0 else raw).lstrip(_WS)
         m = _DIRECTIVE_RE.match(stripped)
         if not m:
             break
