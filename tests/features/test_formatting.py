@@ -3,6 +3,7 @@ and random shell code run by a real shell — that nothing a build reads changes
 
 from __future__ import annotations
 
+import itertools
 import shlex
 import shutil
 import subprocess
@@ -41,7 +42,7 @@ TIDY = (
     "        # the packages\n"
     "         curl \\\n"
     "      git\n"
-    "ONBUILD COPY . /x\n"
+    "ONBUILD copy . /x\n"  # the text after ONBUILD is stored in the image: kept
     "CMD [\"python\", \\\n"
     "\"-m\", \"app\"]\n"  # no leading blank: the join glues `,` and `"-m"`; left as written
 )
@@ -91,6 +92,62 @@ def test_crlf_and_range() -> None:
     assert {text[s.start:s.end] for s, _ in only_copy} == {"copy", "  "}
 
 
+@pytest.mark.parametrize("text", [
+    # BuildKit keeps these verbatim, continuation blanks included
+    "FROM a\nENV GREETING hello \\\n  world\n",
+    "FROM a\nLABEL description first \\\n  second\n",
+    "FROM a\nWORKDIR /my \\\n  dir\n",
+    "FROM a\nMAINTAINER John \\\n      Doe\n",
+    "FROM a\nonbuild run echo \\\n  a\n",  # ONBUILD's text is stored in the image
+    # cmd keeps the spacing of `echo`
+    "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nRUN echo hello \\\n  world> C:\\g.txt\n",
+    'FROM a\nSHELL ["pwsh", "-c"]\nRUN echo "a \\\n      b"\n',
+    # bash reads `\'` inside `$'…'` as a quote, dash does not: unsure, kept
+    "FROM a\nRUN printf '<%s>' $'it\\'s \\\n      here'\n",
+    "FROM a\nRUN printf '<%s>' \"${A:-'x}\"' b }\" \\\n      c'\n",
+    # the heredoc body of ONBUILD RUN is a body
+    "FROM a\nONBUILD RUN <<EOF\n  run echo hi  \nEOF\n",
+])
+def test_verbatim_text_is_kept(text: str) -> None:
+    out = formatted(text)
+    assert _logical(out) == _logical(text), out
+
+
+@pytest.mark.parametrize("text", [
+    "FROM a\nRUN echo 'a \\\n\u00a0\n   b'\n",  # a no-break-space line: BuildKit skips it
+    "FROM a\nRUN echo \\\n  \u00a0# note\n  copy\n",  # a comment to BuildKit
+    "FROM a\nRUN cat\u00a0<<EOF\n  copy  x  \nEOF\n",  # a heredoc to BuildKit
+    "FROM a\nRUN echo 'a \\\n\f\n   b'\n",
+    "FROM a\nRUN echo 'a  \r  b'\n",  # a lone CR is no line end to BuildKit
+])
+def test_files_with_odd_whitespace_are_left_alone(text: str) -> None:
+    assert format_dockerfile(text) == []
+
+
+def test_directives_read_as_buildkit_reads_them() -> None:
+    # a BOM before `# escape=`: a backtick file, its continuation kept
+    text = "\ufeff# escape=`\nFROM a\nRUN echo `\n  copy x\n"
+    assert formatted(text) == text
+    # an empty directive ends the directives: `\` is the escape, `copy` is shell code
+    assert formatted("# syntax=\n# escape=`\nFROM a\nRUN echo \\\n  copy\n").endswith(
+        "RUN echo \\\n    copy\n")
+
+
+def test_keyword_split_by_a_continuation_gets_no_overlapping_edits() -> None:
+    text = "FROM a\nr\\\n  # c\nun x\n"
+    edits = format_dockerfile(text)
+    assert all(a[0].end <= b[0].start for a, b in itertools.pairwise(edits))
+    out = formatted(text)
+    assert _logical(out) == _logical(text) and "# c" in out
+
+
+def _logical(text: str) -> list[tuple[str, str, list[str]]]:
+    """Each instruction's keyword (upper case), its exact text after the keyword and its
+    heredoc bodies."""
+    return [(i.keyword, i.line.text[i.kw_end:].strip(), [h.body for h in i.heredocs])
+            for i in _scan(text).instructions]
+
+
 def _signature(text: str) -> list[object]:
     """What a build reads: directives, each instruction's keyword, flags, exec form or
     shell words (split the shell's way and ours), heredoc bodies; comments' text."""
@@ -112,9 +169,14 @@ def _signature(text: str) -> list[object]:
             item.append([w.value for w in a.words])
         if a.sub is not None:
             item.append((a.sub.keyword, [w.value for w in a.sub.words]))
+        if kw in _VERBATIM or (kw in ("ENV", "LABEL") and a.words and "=" not in a.words[0].value):
+            item.append(ins.line.text[ins.kw_end:].strip())  # blanks included
         out.append(item)
     out.append([c.text for c in df.comments])
     return out
+
+
+_VERBATIM = {"WORKDIR", "USER", "STOPSIGNAL", "MAINTAINER", "ONBUILD"}
 
 
 def _corpus_files() -> list[Path]:

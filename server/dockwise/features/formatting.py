@@ -2,25 +2,43 @@
 start of their line, one space after the keyword, continuation lines indented by one unit
 (deeper lines keep their extra indentation relative to the shallowest), no trailing blanks.
 
-Nothing a build reads changes. Whitespace is touched only where BuildKit and the shell
-ignore it: before an instruction or comment, between a keyword and its arguments, after
-a continuation's escape character, in comment and blank lines. A continuation line is
-re-indented only when its leading blanks separate words outside any quotes — the join is
-where BuildKit glues the lines, so blanks inside `"a \\` / `  b"` are part of the string
-and a line without leading blanks continues the previous word; both stay as written.
-Heredoc bodies, parser directives, files with a backtick escape character (Windows:
-PowerShell quoting differs) and anything inside `$(…)`/backticks at a join are left alone.
+What the build does does not change. Whitespace is touched only where BuildKit (and, for
+shell-form code, a POSIX shell) ignores it: before an instruction or comment, between a
+keyword and its arguments, after a continuation's escape character, in comment and blank
+lines, and at the start of a continuation line whose leading blanks separate words — outside
+quotes, backticks and `${…}` (a `$(…)` opens a fresh quoting context). The text of a shell-form
+instruction can change that way (and with it BuildKit's cache key for that step), not what
+it runs. Left exactly as written:
+- continuation lines of instructions BuildKit reads verbatim: WORKDIR, USER, STOPSIGNAL,
+  MAINTAINER, the legacy `ENV key value` / `LABEL key value` forms, ONBUILD (its text is
+  stored in the image), unknown instructions; shell-form code under a non-POSIX shell
+  (Windows `cmd`, PowerShell) and every continuation of a backtick-escape file;
+- a continuation line without leading blanks (it continues the previous word); heredoc
+  bodies and their instruction lines; parser directives;
+- a whole file with whitespace BuildKit reads differently from us (no-break or other
+  Unicode spaces, form feeds, a carriage return not followed by a line feed): nothing is
+  changed there rather than risk it.
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 
+from dockwise.dockerfile.analysis import Analysis, analyse
 from dockwise.dockerfile.model import KNOWN_INSTRUCTIONS, Comment, Dockerfile, Instruction
 from dockwise.dockerfile.scanner import looks_like_directive, scan, unclosed_quote
 from dockwise.text import LineIndex, Span
 
 _WS = " \t"
+# whitespace other than blanks and line ends, or a lone CR: BuildKit (Go's unicode.IsSpace,
+# lines split at LF only) and our scanner may split such a file differently
+_ODD_SPACE = re.compile(r"[^\S \t\r\n]|\r(?!\n)")
+_SHELL_FORM = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"})
+_WORDS = frozenset({"FROM", "COPY", "ADD", "ARG", "EXPOSE", "VOLUME", "SHELL"})
+_PAIRS = frozenset({"ENV", "LABEL"})  # words in the `key=value` form; verbatim in the legacy one
+_CASE = re.compile(r"\bcase\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +65,17 @@ def format_dockerfile(text: str, indent: Indent | None = None,
     """Edits (span, new text), in file order and not overlapping, that format ``text``;
     with ``lines`` (0-based, inclusive) only edits on those lines."""
     unit = indent or Indent()
+    if _ODD_SPACE.search(text):
+        return []
     df = scan(text)
+    an = analyse(df)
     idx = df.index
     edits: list[tuple[Span, str]] = []
     covered: set[int] = set()  # lines that belong to an instruction (bodies included)
     inner = {c.line: c for c in df.comments if c.in_continuation}  # comments in continuations
     for ins in df.instructions:
         covered.update(range(ins.start_line, ins.end_line + 1))
-        _instruction(ins, df, unit, inner, edits)
+        _instruction(ins, an, unit, inner, edits)
     for d in df.directives:
         covered.add(idx.position(d.span.start)[0])
     for c in df.comments:
@@ -71,7 +92,11 @@ def format_dockerfile(text: str, indent: Indent | None = None,
         first, last = lines
         edits = [e for e in edits if first <= idx.position(e[0].start)[0] <= last]
     edits.sort(key=lambda e: (e[0].start, e[0].end))
-    return edits
+    out: list[tuple[Span, str]] = []
+    for e in edits:  # never overlapping, whatever the model looked like
+        if not out or e[0].start >= out[-1][0].end:
+            out.append(e)
+    return out
 
 
 def formatted(text: str, indent: Indent | None = None) -> str:
@@ -93,20 +118,18 @@ def _strip_line(idx: LineIndex, ln: int, edits: list[tuple[Span, str]]) -> None:
         edits.append((Span(s + len(body), e), ""))
 
 
-def _instruction(ins: Instruction, df: Dockerfile, unit: Indent, inner: dict[int, Comment],
+def _instruction(ins: Instruction, an: Analysis, unit: Indent, inner: dict[int, Comment],
                  edits: list[tuple[Span, str]]) -> None:
+    df = an.dockerfile
     idx = df.index
     text = idx.text
     first = idx.line_start(ins.start_line)
     if not text[first:ins.keyword_span.start].strip(_WS):
         edits.append((Span(first, ins.keyword_span.start), ""))
     _keyword(ins, text, edits)
-    sub = ins.sub
-    if sub is not None:
-        _keyword(sub, text, edits)
     if ins.heredocs or ins.literal_heredoc_markers or "<<" in ins.line.text:
         return  # bodies and their markers stay exactly as written
-    joins = _joins(ins, df, unit)
+    joins = _joins(ins, df, unit) if _words_apart(ins, an) else []
     widths = [w for _, w, safe in joins if safe]
     low = min(widths) if widths else 0  # the shallowest line becomes one unit deep
     for span, w, safe in joins:
@@ -138,9 +161,27 @@ def _instruction(ins: Instruction, df: Dockerfile, unit: Indent, inner: dict[int
                 edits.append((Span(cs + len(tail), ce), ""))
 
 
+def _words_apart(ins: Instruction, an: Analysis) -> bool:
+    """Whether BuildKit (or the shell) reads this instruction's blanks between words as mere
+    separators, so a continuation line's indentation can change."""
+    kw = ins.keyword
+    if an.dockerfile.escape != "\\":
+        return False
+    if kw in _WORDS:
+        return True
+    if kw in _PAIRS:
+        words = ins.words
+        return bool(words) and "=" in words[0].value
+    if kw in _SHELL_FORM:
+        return ins.exec_form is not None or an.posix_shell(ins)
+    return False  # WORKDIR, USER, STOPSIGNAL, MAINTAINER, ONBUILD, unknown: verbatim
+
+
 def _keyword(ins: Instruction, text: str, edits: list[tuple[Span, str]]) -> None:
     """Upper-case a known keyword; one space between it and arguments on the same line."""
     ks = ins.keyword_span
+    if text[ks.start:ks.end] != ins.raw_keyword:
+        return  # split by a continuation (`r\` / `un x`): leave it
     if ins.keyword in KNOWN_INSTRUCTIONS and ins.raw_keyword != ins.keyword:
         edits.append((ks, ins.keyword))
     end = ks.end
@@ -165,8 +206,7 @@ def _joins(ins: Instruction, df: Dockerfile, unit: Indent) -> list[tuple[Span, i
             lead += 1
         if lead == n:
             continue  # a line of blanks before the escape character: leave it
-        safe = (lead > 0 and df.escape == "\\" and not inside
-                and not logical[:ls].endswith(df.escape))
+        safe = lead > 0 and not inside and not logical[:ls].endswith(df.escape)
         out.append((Span(ss, ss + lead), unit.width(text[ss:ss + lead]), safe))
     return out
 
@@ -174,17 +214,20 @@ def _joins(ins: Instruction, df: Dockerfile, unit: Indent) -> list[tuple[Span, i
 def _open_at(code: str, points: list[int]) -> list[bool]:
     """For each offset of ``points`` (ascending): whether it is inside quotes, backticks or
     `${…}` of ``code``, where blanks are part of a value. `$(…)` opens a fresh quoting
-    context (`"$(echo "a b")"`); inside it, blanks outside quotes separate words. Unsure
-    (a `case` pattern's `)` inside `$(…)`) counts as inside, from there on."""
+    context (`"$(echo "a b")"`); inside it, blanks outside quotes separate words. Where
+    shells differ or the reading is unsure, it counts as inside from there on: `$'…'` (bash
+    reads escapes in it, dash does not), a quote inside `${…}`, a `case` pattern's `)`
+    inside `$(…)`."""
     out: list[bool] = []
     stack: list[tuple[str, int]] = []  # open constructs: ' " ` ( { with their offsets
+    cases = [m.start() for m in _CASE.finditer(code)] if "case" in code else []
     unsure = False
     i, n, k = 0, len(code), 0
     while k < len(points):
         while k < len(points) and points[k] <= i:
             out.append(unsure or bool(stack))
             k += 1
-        if i >= n:
+        if i >= n or unsure:
             break
         c = code[i]
         top = stack[-1][0] if stack else ""
@@ -193,6 +236,8 @@ def _open_at(code: str, points: list[int]) -> list[bool]:
                 stack.pop()
         elif c == "\\":
             i += 1
+        elif top == "{" and c in "'\"`":
+            unsure = True
         elif c == '"':
             if top == '"':
                 stack.pop()
@@ -205,13 +250,16 @@ def _open_at(code: str, points: list[int]) -> list[bool]:
                 stack.pop()
             else:
                 stack.append(("`", i))
+        elif c == "$" and i + 1 < n and code[i + 1] == "'" and top != '"':
+            unsure = True
         elif c == "$" and i + 1 < n and code[i + 1] in "({":
             i += 1
             stack.append((code[i], i))
         elif c == "(" and top == "(":
             stack.append(("(", i))
         elif c == ")" and top == "(":
-            unsure = unsure or "case" in code[stack[-1][1]:i]
+            j = bisect.bisect_right(cases, stack[-1][1])
+            unsure = j < len(cases) and cases[j] < i
             stack.pop()
         elif c == "}" and top == "{":
             stack.pop()

@@ -274,7 +274,7 @@ def _formatting(feature: Feature) -> None:
         doc = _doc(ls, uri)
         if doc is None or doc.kind != DOCKERFILE:
             return None
-        unit = Indent(max(1, options.tab_size), options.insert_spaces)
+        unit = Indent(min(max(1, options.tab_size), 16), options.insert_spaces)
         lines = None if rng is None else (rng.start.line, rng.end.line - (
             1 if rng.end.character == 0 and rng.end.line > rng.start.line else 0))
         found = await ls.in_thread(format_dockerfile, doc.text, unit, lines)
