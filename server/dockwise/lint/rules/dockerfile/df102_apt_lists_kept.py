@@ -33,7 +33,10 @@ line). The fix is *safe* when no later `RUN` of the stage, or of a stage built `
 installs (`install`, `upgrade`, `build-dep`, `source`, `download`) without its own
 `apt-get update` first; otherwise it is *unsafe*: that later `RUN` would fail without the
 lists. `ONBUILD RUN`s get the unsafe fix (the child builds are unknown). No fix for exec
-form (`RUN ["apt-get", …]`).
+form (`RUN ["apt-get", …]`). When the install has no update of its own and an earlier
+`RUN` updated, the lists are in that earlier layer: the fix (unsafe: the install then uses
+a fresh index) also puts `apt-get update && ` before the install, so this `RUN` updates,
+installs and removes (the earlier update alone is DF105's finding).
 
 The alternative (not offered automatically, unsafe) is a cache mount:
 `RUN --mount=type=cache,target=/var/cache/apt,sharing=locked
@@ -61,10 +64,12 @@ from dockwise.dockerfile.packages import (
     removes,
     run_instructions,
 )
+from dockwise.dockerfile.shell import Command, Script
 from dockwise.lint.engine import DockerfileContext
 from dockwise.lint.incremental import stage_local
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
+from dockwise.text import Span
 
 LISTS = "/var/lib/apt/lists"
 APT = ("apt-get", "apt")
@@ -115,7 +120,8 @@ def check(ctx: DockerfileContext) -> None:
         severity = Severity.WARNING if ins.stage in ancestors else Severity.INFORMATION
         first = pcs[0]
         where = "" if severity is Severity.WARNING else " (a build-helper stage)"
-        if _needs_old_lists(ins) and _updated_before(an, ins):  # in an earlier layer
+        stale = _needs_old_lists(ins) and _updated_before(an, ins)  # in an earlier layer
+        if stale:
             message = (f"`{first.text}` uses package lists an earlier RUN stored, which stay "
                        f"in that layer{where}: run `apt-get update`, the install and "
                        f"`rm -rf /var/lib/apt/lists/*` in one RUN (or use a cache mount)")
@@ -129,14 +135,40 @@ def check(ctx: DockerfileContext) -> None:
             ctx.report(first.span, message + f" (no automatic fix: {reason})", severity=severity)
             continue
         is_onbuild = ins.lo > 0
-        unsafe = is_onbuild or _later_needs_lists(ctx, ins, later_needs)
-        title = "Remove the apt lists at the end of the RUN"
-        if unsafe:
-            title += (" (unsafe: a later RUN installs without its own `apt-get update`)"
-                      if not is_onbuild else " (unsafe: ONBUILD)")
-        fix = Fix(title, (Edit(ins_at[0], ins_at[1]),),
-                  Applicability.UNSAFE if unsafe else Applicability.SAFE)
+        edits = [Edit(ins_at[0], ins_at[1])]
+        update_at = _update_point(cmds, first.span.start) if stale else None
+        if stale and update_at is None:
+            ctx.report(first.span, message + " (no automatic fix: the install is piped into)",
+                       severity=severity)
+            continue
+        reasons = []
+        if update_at is not None:
+            # the lists this RUN reads are in the earlier layer: fetch them here instead, so
+            # removing them at the end leaves none behind (a fresh index: other versions)
+            edits.insert(0, Edit(Span(update_at, update_at),
+                                 first.run_alike("apt-get update") + " && "))
+            title = "Update, install and remove the apt lists in this RUN"
+            reasons.append("a fresh index")
+        else:
+            title = "Remove the apt lists at the end of the RUN"
+        if is_onbuild:
+            reasons.append("ONBUILD")
+        elif _later_needs_lists(ctx, ins, later_needs):
+            reasons.append("a later RUN installs without its own `apt-get update`")
+        unsafe = bool(reasons)
+        if reasons:
+            title += f" (unsafe: {'; '.join(reasons)})"
+        fix = Fix(title, tuple(edits), Applicability.UNSAFE if unsafe else Applicability.SAFE)
         ctx.report(first.span, message, fix=fix, severity=severity)
+
+
+def _update_point(cmds: list[tuple[Script | None, Command]], at: int) -> int | None:
+    """Where `apt-get update && ` goes: before the whole simple command holding the install
+    (its `sudo`, its `VAR=…`), unless a pipe feeds that command."""
+    for _, c in cmds:
+        if c.span.start <= at < c.span.end:
+            return None if c.op_before == "|" else c.span.start
+    return None
 
 
 def _later_needs_lists(ctx: DockerfileContext, ins: Instruction, memo: dict[int, bool]) -> bool:
