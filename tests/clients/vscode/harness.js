@@ -140,6 +140,24 @@ async function run(page, url) {
   check('quick_fix_pin', fixed && gone, { quick_fixes: R.quick_fixes, lines: R.editor_lines });
   mark('quick_fix_ms');
 
+  // Format Document (command palette) on a badly laid out line typed at the end
+  await page.locator('.editor-instance .view-lines').first().click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('label   a=b');
+  await page.keyboard.press('F1');
+  await page.keyboard.type('Format Document');
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: /^Format Document/ }).first()
+    .waitFor({ timeout: 10000 }).catch(() => undefined);
+  await page.keyboard.press('Enter');
+  const formatted = await page.waitForFunction(() =>
+    [...document.querySelectorAll('.editor-instance .view-lines .view-line')]
+      .some((l) => l.textContent.replace(/\u00a0/g, ' ').trimEnd() === 'LABEL a=b'),
+  null, { timeout: 20000 }).then(() => true, () => false);
+  R.formatted_lines = await page.locator('.editor-instance .view-lines .view-line').allInnerTexts();
+  check('format_document', formatted, R.formatted_lines);
+  mark('format_ms');
+
   // Compose file gets diagnostics
   await openFromExplorer(page, 'compose.yaml');
   await page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'DC101' }).first()
