@@ -40,7 +40,8 @@ def test_emacs_eglot_flymake_hover_code_actions(workspace: Path, tmp_path: Path)
     run = run_harness([EMACS, "--batch", "-l", str(HERE / "emacs" / "harness.el")],
                       out, env, timeout=120, cwd=workspace)
     assert_checks(run, ["eglot_managed", "flymake_diagnostics", "hover_image", "action_pin_latest",
-                        "action_non_root_user", "compose_managed", "compose_diagnostics"])
+                        "action_non_root_user", "formatting", "compose_managed",
+                        "compose_diagnostics"])
     r = run.result
     assert r["dockerfile_mode"] == "dockerfile-mode"
     assert r["compose_mode"] == "docker-compose-mode"

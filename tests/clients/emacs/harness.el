@@ -107,7 +107,16 @@
       (dw-check 'action_non_root_user (car r) (cadr r)))
     (dw-time 'actions_ms)
     (dw-put 'dockerfile_after (buffer-substring-no-properties (point-min) (point-max)))
-    (dw-put 'dockerfile_diagnostics_after (dw-diags)))
+    (dw-put 'dockerfile_diagnostics_after (dw-diags))
+    ;; formatting: a badly laid out line typed at the end, then eglot-format-buffer
+    (goto-char (point-max))
+    (insert "label   a=b\n")
+    (let ((tab-width 4) (indent-tabs-mode nil))
+      (eglot-format-buffer))
+    (let ((tail (save-excursion (goto-char (point-max)) (forward-line -1)
+                                (buffer-substring-no-properties (point) (line-end-position)))))
+      (dw-put 'formatted_tail tail)
+      (dw-check 'formatting (equal tail "LABEL a=b") tail)))
   ;; Compose file
   (with-current-buffer (dw-open "compose.yaml")
     (dw-put 'compose_mode (symbol-name major-mode))
