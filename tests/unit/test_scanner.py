@@ -213,3 +213,12 @@ def test_directives_after_a_bom_and_not_after_an_empty_one() -> None:
     df = scan("# syntax=\n# escape=`\nFROM a\n")  # an empty value ends the directives
     assert df.escape == "\\" and not df.directives
     assert [c.text for c in df.misplaced_directives] == ["escape=`"]
+
+
+def test_unicode_spaces_are_blanks_where_buildkit_trims() -> None:
+    # Go's unicode.IsSpace: a no-break-space line inside a continuation is an empty line,
+    # a comment indented with one is a comment, an instruction indented with one starts after it
+    df = scan("FROM a\nRUN echo 'a \\\n\u00a0\n   b' \\\n  \u00a0# note\n  x\n\u00a0RUN y\n")
+    assert [(i.keyword, i.line.text) for i in df.instructions] == [
+        ("FROM", "FROM a"), ("RUN", "RUN echo 'a    b'   x"), ("RUN", "RUN y")]
+    assert [c.text for c in df.comments] == ["note"]

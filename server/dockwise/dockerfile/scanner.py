@@ -27,6 +27,9 @@ _DIRECTIVE_RE = re.compile(r"#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.+?)[ 
 KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 _HEREDOC_RE = re.compile(r"^(\d*)<<(-?)(.*)$")
 _WS = " \t"
+# Go's unicode.IsSpace: what BuildKit trims before an instruction and when it decides that
+# a line is blank or a comment (a no-break-space line inside a continuation is skipped)
+_SPACE = " \t\n\v\f\r\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _JSON_PLAIN = re.compile(r'[^"\\\x00-\x1f]*')
 _WORD = re.compile(r"[^ \t]+")
 _KEYWORD = re.compile(r"[ \t]*([^ \t]*)")
@@ -71,7 +74,7 @@ def _scan(text: str) -> Dockerfile:
         s, e = lines[i]
         raw = text[s:e]
         # BuildKit drops a byte-order mark before the first line
-        stripped = (raw.removeprefix("\ufeff") if i == 0 else raw).lstrip(_WS)
+        stripped = (raw.removeprefix("\ufeff") if i == 0 else raw).lstrip(_SPACE)
         m = _DIRECTIVE_RE.match(stripped)
         if not m:
             break
@@ -95,7 +98,7 @@ def _scan(text: str) -> Dockerfile:
     while i < nlines:
         s, e = lines[i]
         raw = text[s:e]
-        stripped = raw.lstrip(_WS)
+        stripped = raw.lstrip(_SPACE)
         if not stripped:
             i += 1
             continue
@@ -188,7 +191,7 @@ def _read_instruction(
     while cont and i < nlines:
         s, e = lines[i]
         raw = text[s:e]
-        stripped = raw.lstrip(_WS)
+        stripped = raw.lstrip(_SPACE)
         if not stripped:
             empty_lines.append(Span(s, e if e > s else s))
             i += 1
