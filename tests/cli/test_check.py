@@ -304,3 +304,15 @@ def test_fix_that_created_a_file_is_not_reported_as_remaining(
     rc, out, _ = run(capsys, str(tmp_path), "--select", "DF109", "--fix", "--unsafe-fixes")
     assert (tmp_path / ".dockerignore").is_file()
     assert rc == 0 and "DF109" not in out and "fixed 1." in out
+
+
+def test_fix_never_hides_a_secret_it_could_not_move(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    # two different passwords want the same secret file: the second stays and is reported
+    p = tmp_path / "compose.yaml"
+    p.write_text("services:\n  a:\n    image: postgres:16\n    environment:\n"
+                 "      POSTGRES_PASSWORD: FirstPw1\n  b:\n    image: postgres:16\n"
+                 "    environment:\n      POSTGRES_PASSWORD: AnotherPw9\n")
+    rc, out, _ = run(capsys, str(p), "--select", "DC301", "--fix", "--unsafe-fixes")
+    left = [pw for pw in ("FirstPw1", "AnotherPw9") if pw in p.read_text()]
+    assert left and rc == 1 and "DC301" in out and "Found 0 problems" not in out

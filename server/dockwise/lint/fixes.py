@@ -106,8 +106,13 @@ def fix_to_fixpoint(
         violations = lint(result.text)
     else:
         result.converged = False
-    # a finding whose fix creates a file that was just created (DF109's `.dockerignore`) is
-    # settled by that file, which the in-memory re-lint cannot see
-    result.remaining = [v for v in violations if v.fix is None
-                        or not any(e.path in result.created for e in v.fix.edits if e.path)]
+    # a finding whose whole fix is creating a file that was just created with the same
+    # content (DF109's `.dockerignore`) is settled by it: the in-memory re-lint cannot see it
+    result.remaining = [v for v in violations if not _settled(v, result.created)]
     return result
+
+
+def _settled(v: Violation, created: dict[str, str]) -> bool:
+    edits = v.fix.edits if v.fix is not None else ()
+    return bool(edits) and all(e.path is not None and created.get(e.path) == e.new_text
+                               for e in edits)
