@@ -122,6 +122,11 @@ def test_files_with_odd_whitespace_are_left_alone(text: str) -> None:
     assert format_dockerfile(text) == []
 
 
+def test_odd_whitespace_inside_text_is_just_text() -> None:
+    text = 'from a\nLABEL size="50\u00a0MB"\n# 注意\u3000ok\n'
+    assert formatted(text) == 'FROM a\nLABEL size="50\u00a0MB"\n# 注意\u3000ok\n'
+
+
 def test_directives_read_as_buildkit_reads_them() -> None:
     # a BOM before `# escape=`: a backtick file, its continuation kept
     text = "\ufeff# escape=`\nFROM a\nRUN echo `\n  copy x\n"

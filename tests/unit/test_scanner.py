@@ -222,3 +222,13 @@ def test_unicode_spaces_are_blanks_where_buildkit_trims() -> None:
     assert [(i.keyword, i.line.text) for i in df.instructions] == [
         ("FROM", "FROM a"), ("RUN", "RUN echo 'a    b'   x"), ("RUN", "RUN y")]
     assert [c.text for c in df.comments] == ["note"]
+
+
+def test_reserved_words_before_a_command_are_kept_aside() -> None:
+    from dockwise.dockerfile.shell import tokenize
+    from dockwise.text import Span
+
+    cmds = tokenize("if ! apt-get install x; then cd /a; else sudo y; fi", Span)
+    assert [(c.reserved, c.words[0].value) for c in cmds] == [
+        (("if", "!"), "apt-get"), (("then",), "cd"), (("else",), "sudo"), ((), "fi")]
+    assert cmds[0].span.start == len("if ! ")  # the command starts at its program

@@ -89,8 +89,6 @@ _ACTIONS: dict[str, dict[str, str]] = {
     "gem": {"install": "install", "i": "install", "uninstall": "remove", "update": "upgrade"},
 }
 
-_RESERVED = frozenset({"then", "else", "do", "!", "if", "elif", "while", "until", "{", "("})
-_ASSIGN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 _PIP = re.compile(r"pip(\d+(\.\d+)?)?$")
 _PYTHON = re.compile(r"python(\d+(\.\d+)?)?$")
 
@@ -155,21 +153,6 @@ class PackageCommand:
 
     def option_values(self, *names: str) -> list[str]:
         return [o.value for o in self.options if o.name in names and o.value is not None]
-
-
-def _strip(cmd: Command) -> Command:
-    """Drop leading shell reserved words and assignments (`then X=1 apt-get …`), then
-    wrappers (`sudo`, `env`, `xargs` …)."""
-    words = cmd.words
-    k = 0
-    while k < len(words) and not words[k].quoted and (
-        words[k].raw in _RESERVED or (k > 0 and _ASSIGN.match(words[k].raw))
-    ):
-        k += 1
-    if k:
-        cmd = Command(words[k:], cmd.assignments, cmd.redirects, cmd.op_before, cmd.op_after,
-                      cmd.span)
-    return unwrap(cmd)
 
 
 def _identify(words: list[ShellWord]) -> tuple[str, int] | None:
@@ -338,7 +321,7 @@ def _commands(ins: Instruction) -> tuple[list[tuple[Script | None, Command]], li
     out: list[PackageCommand] = []
     exec_form = ins.keyword == "RUN" and ins.exec_form is not None
     for script, raw in _raw(ins):
-        cmd = _strip(raw)
+        cmd = unwrap(raw)  # (the tokenizer dropped leading reserved words)
         raw_list.append((script, cmd))
         pc = _parse(cmd, script, exec_form)
         if pc is not None:
@@ -381,24 +364,23 @@ def _run_candidates(df: Dockerfile, needles: tuple[str, ...]) -> Iterator[Instru
     for ins in df.instructions:
         kw = ins.keyword
         if kw == "ONBUILD":
-            rest = ins.rest
-            if not rest[:3].upper() == "RUN":
-                continue
-            if needles and not any(n in rest for n in needles):
+            if not ins.rest[:3].upper() == "RUN":
                 continue
             sub = ins.sub
-            if sub is not None and sub.keyword == "RUN":
-                yield sub
+            if sub is not None and sub.keyword == "RUN" and _mentions(ins, needles):
+                yield sub  # (its heredoc bodies are the ONBUILD's)
             continue
-        if kw != "RUN":
-            continue
-        if needles:
-            rest = ins.rest
-            if not any(n in rest for n in needles) and not any(
-                n in h.body for h in ins.heredocs for n in needles
-            ):
-                continue
-        yield ins
+        if kw == "RUN" and _mentions(ins, needles):
+            yield ins
+
+
+def _mentions(ins: Instruction, needles: tuple[str, ...]) -> bool:
+    """Whether the RUN's text or heredoc bodies contain one of ``needles`` (all: none given)."""
+    if not needles:
+        return True
+    rest = ins.rest
+    return any(n in rest for n in needles) or any(
+        n in h.body for h in ins.heredocs for n in needles)
 
 
 # -- mounts and removals ---------------------------------------------------------------

@@ -22,8 +22,9 @@ from dockwise.dockerfile.model import (
 )
 from dockwise.text import LineIndex, Span
 
-# BuildKit's `^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`: an empty value is no directive
-_DIRECTIVE_RE = re.compile(r"#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
+# BuildKit's `^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$` (RE2's `\s` has the form feed):
+# an empty value is no directive
+_DIRECTIVE_RE = re.compile(r"#[ \t\f]*([A-Za-z][A-Za-z0-9_-]*)[ \t\f]*=[ \t\f]*(.+?)[ \t\f]*$")
 KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 _HEREDOC_RE = re.compile(r"^(\d*)<<(-?)(.*)$")
 _WS = " \t"

@@ -52,6 +52,7 @@ class Command:
     op_before: str = ""  # "", "&&", "||", ";", "|", "&", "\n"
     op_after: str = ""
     span: Span = field(default_factory=lambda: Span(0, 0))
+    reserved: tuple[str, ...] = ()  # reserved words before it, dropped: `if !`, `then`, `do`
 
     @property
     def name(self) -> str:
@@ -222,6 +223,7 @@ def _make_command(words: list[ShellWord], to_src: Callable[[int, int], Span]) ->
     k = 0
     while k < len(words) - 1 and not words[k].quoted and words[k].raw in _LEADING_RESERVED:
         k += 1
+    reserved = tuple(w.raw for w in words[:k])
     words = words[k:]
     k = 0
     while k < len(words) and not rest and _ASSIGN.match(words[k].raw):
@@ -242,7 +244,8 @@ def _make_command(words: list[ShellWord], to_src: Callable[[int, int], Span]) ->
         rest.append(w)
     first = words[0]
     last = words[-1]
-    return Command(rest, assigns, redirs, span=Span(first.span.start, last.span.end))
+    return Command(rest, assigns, redirs, span=Span(first.span.start, last.span.end),
+                   reserved=reserved)
 
 
 def is_shell_heredoc(ins: Instruction, h: Heredoc) -> bool:
@@ -326,4 +329,5 @@ def unwrap(cmd: Command) -> Command:
             k += 1
     if k == 0:
         return cmd
-    return Command(words[k:], cmd.assignments, cmd.redirects, cmd.op_before, cmd.op_after, cmd.span)
+    return Command(words[k:], cmd.assignments, cmd.redirects, cmd.op_before, cmd.op_after,
+                   cmd.span, cmd.reserved)

@@ -15,9 +15,10 @@ it runs. Left exactly as written:
   (Windows `cmd`, PowerShell) and every continuation of a backtick-escape file;
 - a continuation line without leading blanks (it continues the previous word); heredoc
   bodies and their instruction lines; parser directives;
-- a whole file with whitespace BuildKit reads differently from us (no-break or other
-  Unicode spaces, form feeds, a carriage return not followed by a line feed): nothing is
-  changed there rather than risk it.
+- a whole file where BuildKit might read whitespace differently from us (a line starting
+  with a no-break or other Unicode space or a form feed, such a space before `<<`, a
+  carriage return not followed by a line feed): nothing is changed there rather than risk
+  it. Such spaces elsewhere (`LABEL size="50\u00a0MB"`) are just text.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ from dockwise.dockerfile.scanner import looks_like_directive, scan, unclosed_quo
 from dockwise.text import LineIndex, Span
 
 _WS = " \t"
-# whitespace other than blanks and line ends, or a lone CR: BuildKit (Go's unicode.IsSpace,
-# lines split at LF only) and our scanner may split such a file differently
-_ODD_SPACE = re.compile(r"[^\S \t\r\n]|\r(?!\n)")
+# where BuildKit (Go's unicode.IsSpace; lines split at LF only) and our scanner could read a
+# file differently: a lone CR, a line starting with other whitespace (a no-break space, a
+# form feed), such whitespace right before a heredoc marker (`cat\u00a0<<EOF`)
+_ODD_SPACE = re.compile(r"\r(?!\n)|^[ \t]*[^\S \t\r\n]|[^\S \t\r\n]<<", re.M)
 _SHELL_FORM = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"})
 _WORDS = frozenset({"FROM", "COPY", "ADD", "ARG", "EXPOSE", "VOLUME", "SHELL"})
 _PAIRS = frozenset({"ENV", "LABEL"})  # words in the `key=value` form; verbatim in the legacy one

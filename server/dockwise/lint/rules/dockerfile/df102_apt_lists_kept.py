@@ -92,8 +92,12 @@ def _needs_old_lists(ins: Instruction) -> bool:
 
 
 def _updated_before(an: Analysis, ins: Instruction) -> bool:
+    """An earlier RUN of the stage chain stored package lists in its layer (updated, neither
+    removed them nor had them on a cache mount)."""
     return any(other.keyword == "RUN" and any(
         pc.manager in APT and pc.action == "update" for pc in package_commands(other))
+        and not cache_mounted(other, LISTS, "/var/lib/apt")
+        and not removes(list(raw_commands(other)), LISTS)
         for other in chain_before(an, ins))
 
 
@@ -138,8 +142,8 @@ def check(ctx: DockerfileContext) -> None:
         edits = [Edit(ins_at[0], ins_at[1])]
         update_at = _update_point(cmds, first.span.start) if stale else None
         if stale and update_at is None:
-            ctx.report(first.span, message + " (no automatic fix: the install is piped into)",
-                       severity=severity)
+            ctx.report(first.span, message + " (no automatic fix: the install is piped into, "
+                       "negated, a condition or runs after `||`)", severity=severity)
             continue
         reasons = []
         if update_at is not None:
@@ -164,11 +168,17 @@ def check(ctx: DockerfileContext) -> None:
 
 def _update_point(cmds: list[tuple[Script | None, Command]], at: int) -> int | None:
     """Where `apt-get update && ` goes: before the whole simple command holding the install
-    (its `sudo`, its `VAR=…`), unless a pipe feeds that command."""
+    (its `sudo`, its `VAR=…`) — not when a pipe feeds it, it runs only when something else
+    failed (`… || apt-get install`), it is negated or a condition (`if !`, `while`)."""
     for _, c in cmds:
         if c.span.start <= at < c.span.end:
-            return None if c.op_before == "|" else c.span.start
+            if c.op_before in ("|", "||") or not set(c.reserved) <= _BODY:
+                return None
+            return c.span.start
     return None
+
+
+_BODY = frozenset({"then", "else", "do"})  # reserved words before a command of a body
 
 
 def _later_needs_lists(ctx: DockerfileContext, ins: Instruction, memo: dict[int, bool]) -> bool:

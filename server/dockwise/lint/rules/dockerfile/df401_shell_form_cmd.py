@@ -113,8 +113,8 @@ def _tokenisable(cmds: list[Command]) -> list[ShellWord] | None:
     if len(cmds) != 1:
         return None
     c = cmds[0]
-    if c.assignments or c.redirects or c.op_after or c.op_before or not c.words:
-        return None
+    if c.assignments or c.redirects or c.op_after or c.op_before or c.reserved or not c.words:
+        return None  # (`CMD ! check`: the negation needs the shell)
     if c.words[0].value in _RESERVED or any(_unquoted_special(w.raw) for w in c.words):
         return None
     return c.words
@@ -207,6 +207,6 @@ def _exec_point(cmds: list[Command], text: str) -> int | None:
     last = cmds[-1]
     if not last.words or last.op_before == "|" or last.op_after in ("&", "|"):
         return None
-    if any(c.words and c.words[0].value in _RESERVED for c in cmds):
+    if any(c.reserved or (c.words and c.words[0].value in _RESERVED) for c in cmds):
         return None
     return last.words[0].span.start
