@@ -70,11 +70,12 @@ def main() -> int:
             line = df.index.position(v.span.start)[0]
             for code in v.equivalents:
                 if code.startswith(("DL", "SC")):  # not BuildKit's check names
-                        ours[code].add((f, _instruction(starts[f], line)))
+                    ours[code].add((f, _instruction(starts[f], line)))
     theirs: dict[str, set[Key]] = defaultdict(set)
+    compared = ours.keys() | _claimed()
     for h in theirs_raw:
         f, code = str(h["file"]), str(h["code"])
-        if f in starts and code in ours.keys() | _claimed():
+        if f in starts and code in compared:
             line = int(str(h["line"])) - 1
             theirs[code].add((f, _instruction(starts[f], line)))
     print(f"{len(starts)} files both tools parse ({len(unparsed)} hadolint cannot)")

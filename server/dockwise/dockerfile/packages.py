@@ -127,7 +127,8 @@ class PackageCommand:
         return self.verbs[-1] if self.verbs else None
 
     def run_alike(self, command: str) -> str:
-        """``command`` to run after this one, with `sudo` when this one needs it."""
+        """``command`` to run next to this one (before or after), with `sudo` when this one
+        needs it."""
         return "sudo " + command if self.sudo else command
 
     @property

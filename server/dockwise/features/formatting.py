@@ -6,7 +6,7 @@ What the build does does not change. Whitespace is touched only where BuildKit (
 shell-form code, a POSIX shell) ignores it: before an instruction or comment, between a
 keyword and its arguments, after a continuation's escape character, in comment and blank
 lines, and at the start of a continuation line whose leading blanks separate words — outside
-quotes, backticks and `${…}` (a `$(…)` opens a fresh quoting context). The text of a shell-form
+quotes, backticks, `${…}` and `$(…)` (which opens a fresh quoting context). The text of a shell-form
 instruction can change that way (and with it BuildKit's cache key for that step), not what
 it runs. Left exactly as written:
 - continuation lines of instructions BuildKit reads verbatim: WORKDIR, USER, STOPSIGNAL,
@@ -214,9 +214,9 @@ def _joins(ins: Instruction, df: Dockerfile, unit: Indent) -> list[tuple[Span, i
 
 
 def _open_at(code: str, points: list[int]) -> list[bool]:
-    """For each offset of ``points`` (ascending): whether it is inside quotes, backticks or
-    `${…}` of ``code``, where blanks are part of a value. `$(…)` opens a fresh quoting
-    context (`"$(echo "a b")"`); inside it, blanks outside quotes separate words. Where
+    """For each offset of ``points`` (ascending): whether it may be inside a value, where
+    blanks count — inside quotes, backticks, `${…}` or `$(…)` (a fresh quoting context:
+    `"$(echo "a b")"` closes its inner quotes; blanks inside it are left alone too). Where
     shells differ or the reading is unsure, it counts as inside from there on: `$'…'` (bash
     reads escapes in it, dash does not), a quote inside `${…}`, a `case` pattern's `)`
     inside `$(…)`."""
