@@ -14,7 +14,7 @@ from typing import NamedTuple
 DOCKERFILE = "dockerfile"
 COMPOSE = "compose"
 
-_DOCKERFILE_PATTERNS = ("Dockerfile*", "*.Dockerfile", "*.dockerfile", "Containerfile*", "*.containerfile", "*.Containerfile")
+DOCKERFILE_PATTERNS = ("Dockerfile*", "*.Dockerfile", "*.dockerfile", "Containerfile*", "*.containerfile", "*.Containerfile")
 _COMPOSE_RE = re.compile(r"^(docker-)?compose.*\.ya?ml$")
 
 
@@ -22,7 +22,7 @@ def is_dockerfile_name(path: str | PurePath) -> bool:
     name = PurePath(path).name
     if name.endswith((".dockerignore", ".containerignore")):
         return False
-    return any(fnmatch.fnmatchcase(name, p) for p in _DOCKERFILE_PATTERNS)
+    return any(fnmatch.fnmatchcase(name, p) for p in DOCKERFILE_PATTERNS)
 
 
 def is_compose_name(path: str | PurePath) -> bool:

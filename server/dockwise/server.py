@@ -81,6 +81,7 @@ class DockwiseServer(LanguageServer):
         self.editor: dict[str, Any] = {}  # validated editor settings
         self.editor_epoch = 0
         self._init_options: Any = None
+        self._registrations: list[t.Registration] = []  # sent in `initialized`
         self.lint_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dockwise-lint")
         self.feature_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dockwise-feat")
         self._scheduler: Scheduler[LintOutcome] | None = None
@@ -326,6 +327,9 @@ def initialize(ls: DockwiseServer, params: t.InitializeParams) -> None:
     fmts = td.hover.content_format if td and td.hover else None
     ls.markdown = bool(fmts and t.MarkupKind.Markdown in fmts)
     ls._init_options = params.initialization_options
+    from dockwise.lsp import wiring
+
+    ls._registrations = wiring.dockerfile_only_formatting(ls)
     ls.scheduler.hold()  # until the editor's settings are known (released in initialized)
     if ls.pull:
         ls.protocol.fm.feature_options[t.TEXT_DOCUMENT_DIAGNOSTIC] = t.DiagnosticOptions(
@@ -340,7 +344,7 @@ async def initialized(ls: DockwiseServer, params: t.InitializedParams) -> None:
 
     loop = asyncio.get_running_loop()
     warm = loop.run_in_executor(ls.lint_pool, warm_up)
-    regs = []
+    regs = list(ls._registrations)
     ws = ls.caps.workspace
     if ws and ws.did_change_configuration and ws.did_change_configuration.dynamic_registration:
         regs.append(t.Registration(id="dockwise-config", method=t.WORKSPACE_DID_CHANGE_CONFIGURATION,

@@ -81,7 +81,8 @@ def test_vscode_problems_hover_quick_fix_compose(workspace: Path, tmp_path: Path
     finally:
         shutil.rmtree(state, ignore_errors=True)
     assert_checks(run, ["vsix_installed", "problems_dockerfile", "status_item", "hover_image",
-                        "quick_fix_pin", "format_document", "problems_compose"])
+                        "quick_fix_pin", "format_document", "problems_compose",
+                        "compose_not_formatted_by_dockwise"])
     r = run.result
     assert r["blocked"] == [], r["blocked"]  # nothing but loopback
     assert Path(r["screenshot"]).is_file()

@@ -106,6 +106,7 @@ async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient,
     # the negotiated position encoding (UTF-16 when the server says nothing)
     lsp_client.position_encoding = (  # type: ignore[attr-defined]
         result.capabilities.position_encoding or t.PositionEncodingKind.Utf16)
+    lsp_client.server_capabilities = result.capabilities  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import fnmatch
 import shutil
 from pathlib import Path
 
@@ -301,6 +303,34 @@ async def test_ranges_use_the_negotiated_encoding(client: LanguageClient, tmp_pa
     got = units[width * d.range.start.character : width * d.range.end.character].decode(codec)
     assert got == "apt"
     assert d.range.start.character != line.index("apt ")  # code points would be wrong here
+
+
+async def test_formatting_is_offered_for_dockerfiles_only(client: LanguageClient) -> None:
+    """A client that can register formatting dynamically (VS Code) gets it for Dockerfiles
+    only, so it does not list dockwise as a formatter of Compose YAML; others get the
+    static capability (the server answers nothing for Compose files there)."""
+    caps = client.server_capabilities  # type: ignore[attr-defined]
+    td = client.capabilities.text_document if client.capabilities else None
+    methods = {t.TEXT_DOCUMENT_FORMATTING: (caps.document_formatting_provider,
+                                            td and td.formatting),
+               t.TEXT_DOCUMENT_RANGE_FORMATTING: (caps.document_range_formatting_provider,
+                                                  td and td.range_formatting)}
+    for _ in range(200):
+        got = {r.method: r for r in getattr(client, "registrations", [])}
+        if got or not any(c and c.dynamic_registration for _, c in methods.values()):
+            break  # registrations come in one request
+        await asyncio.sleep(0.05)
+    for method, (static, client_side) in methods.items():
+        if client_side and client_side.dynamic_registration:
+            assert not static
+            selector = got[method].register_options["documentSelector"]  # as sent: JSON
+            patterns = [f.get("pattern") for f in selector]
+            assert [f["language"] for f in selector if "language" in f] == ["dockerfile"]
+            assert "**/Dockerfile*" in patterns and "**/*.dockerfile" in patterns
+            assert not any(p and fnmatch.fnmatch("compose.yaml", p[3:]) for p in patterns)
+        else:
+            assert static is True
+            assert method not in got
 
 
 async def test_formatting_and_range_formatting(client: LanguageClient, tmp_path: Path) -> None:

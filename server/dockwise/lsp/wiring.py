@@ -44,6 +44,31 @@ def register(server: DockwiseServer, feature: Feature, has: Callable[[str], bool
         _formatting(feature)
 
 
+def dockerfile_only_formatting(ls: DockwiseServer) -> list[t.Registration]:
+    """Formatting answers for Dockerfiles only. A static capability would make a client
+    offer dockwise as a formatter for every document it shares with us (Compose YAML too:
+    VS Code then asks which formatter to use), so where the client can register
+    formatting dynamically the static capability is withdrawn (called in `initialize`)
+    and the returned Dockerfile-only registrations are sent in `initialized`."""
+    from dockwise.documents import DOCKERFILE_PATTERNS
+
+    td = ls.caps.text_document
+    fm = ls.protocol.fm
+    selector: list[t.TextDocumentFilter] = [t.TextDocumentFilterLanguage(language="dockerfile")]
+    selector += [t.TextDocumentFilterPattern(pattern="**/" + p) for p in DOCKERFILE_PATTERNS]
+    regs = []
+    for method, client, options in (
+            (t.TEXT_DOCUMENT_FORMATTING, td and td.formatting,
+             t.DocumentFormattingRegistrationOptions),
+            (t.TEXT_DOCUMENT_RANGE_FORMATTING, td and td.range_formatting,
+             t.DocumentRangeFormattingRegistrationOptions)):
+        if method in fm.features and client and client.dynamic_registration:
+            fm.feature_options[method] = False  # the capability builder then advertises none
+            regs.append(t.Registration(id="dockwise-" + method.split("/")[1], method=method,
+                                       register_options=options(document_selector=selector)))
+    return regs
+
+
 def _doc(ls: DockwiseServer, uri: str) -> Any:
     doc = ls.docs.get(uri)
     return doc if doc is not None and doc.kind is not None else None

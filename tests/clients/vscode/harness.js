@@ -167,6 +167,21 @@ async function run(page, url) {
   check('problems_compose', R.compose_problems.some((r) => r.includes('DC101') && r.includes('redis')), R.compose_problems);
   R.compose_language_mode = await page.locator('[id="status.editor.mode"]').innerText().catch(() => null);
 
+  // Format Document on the Compose file: dockwise formats Dockerfiles only, so VS Code must
+  // not pick it as the Compose file's formatter (it registers for Dockerfiles only)
+  await page.locator('.editor-instance .view-lines').first().click();
+  await page.keyboard.press('F1');
+  await page.keyboard.type('Format Document');
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: /^Format Document/ }).first()
+    .waitFor({ timeout: 10000 }).catch(() => undefined);
+  await page.keyboard.press('Enter');
+  // (VS Code's answer when no formatter is registered for the file is a dialog)
+  const none = page.getByText(/There is no formatter for/).first();
+  await none.waitFor({ timeout: 15000 }).catch(() => undefined);
+  R.compose_format_notice = await none.innerText().catch(() => null);
+  check('compose_not_formatted_by_dockwise', !!R.compose_format_notice, R.compose_format_notice);
+  await page.keyboard.press('Escape');
+
   fs.mkdirSync(artifacts, { recursive: true });
   R.screenshot = path.join(artifacts, 'vscode-problems.png');
   await page.screenshot({ path: R.screenshot });
