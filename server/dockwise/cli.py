@@ -330,9 +330,14 @@ def _summary(findings: list[Any], outcomes: list[Any], args: argparse.Namespace,
     if fixed:
         parts.append(f"fixed {fixed}")
     hints = []
-    if safe:
+    # after --fix, a fix still offered was not applied (it would create a file that exists
+    # or that another fix created differently): a hint to pass the flags again would mislead
+    left = (safe if args.fix else 0) + (unsafe if args.fix and args.unsafe_fixes else 0)
+    if left:
+        hints.append(f"{left} fix{'es' if left != 1 else ''} could not be applied")
+    if safe and not args.fix:
         hints.append(f"{safe} fixable with --fix")
-    if unsafe:
+    if unsafe and not (args.fix and args.unsafe_fixes):
         hints.append(f"{unsafe} more with --fix --unsafe-fixes")
     stream.write(", ".join(parts) + (f" ({'; '.join(hints)})" if hints else "") + ".\n")
 

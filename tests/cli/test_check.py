@@ -306,13 +306,81 @@ def test_fix_that_created_a_file_is_not_reported_as_remaining(
     assert rc == 0 and "DF109" not in out and "fixed 1." in out
 
 
-def test_fix_never_hides_a_secret_it_could_not_move(tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    # two different passwords want the same secret file: the second stays and is reported
+def test_fix_moves_two_services_passwords_to_two_secrets(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    # the same variable in two services: one secret each, each holding its own value
+    # (one shared `postgres_password` would silently give `a` the password of `b`)
     p = tmp_path / "compose.yaml"
     p.write_text("services:\n  a:\n    image: postgres:16\n    environment:\n"
                  "      POSTGRES_PASSWORD: FirstPw1\n  b:\n    image: postgres:16\n"
                  "    environment:\n      POSTGRES_PASSWORD: AnotherPw9\n")
     rc, out, _ = run(capsys, str(p), "--select", "DC301", "--fix", "--unsafe-fixes")
-    left = [pw for pw in ("FirstPw1", "AnotherPw9") if pw in p.read_text()]
-    assert left and rc == 1 and "DC301" in out and "Found 0 problems" not in out
+    assert rc == 0 and "Found 0 problems" in out, out
+    assert secret_values(p) == {"a": "FirstPw1", "b": "AnotherPw9"}
+
+
+def secret_values(compose: Path) -> dict[str, str]:
+    """Per service, the content of the secret file its POSTGRES_PASSWORD_FILE names."""
+    import yaml
+
+    doc = yaml.safe_load(compose.read_text())
+    files = {k: v["file"] for k, v in doc.get("secrets", {}).items()}
+    out = {}
+    for name, svc in doc["services"].items():
+        target = svc["environment"]["POSTGRES_PASSWORD_FILE"]
+        out[name] = (compose.parent / files[target.rsplit("/", 1)[1]]).read_text()
+    return out
+
+
+def test_fix_never_reuses_a_declared_secret(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    # `postgres_password` is declared (its file not in this checkout): writing the second
+    # service's password to it would change the first service's password
+    p = tmp_path / "compose.yaml"
+    p.write_text("services:\n  a:\n    image: postgres:16\n    environment:\n"
+                 "      POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password\n"
+                 "    secrets: [postgres_password]\n  b:\n    image: postgres:16\n"
+                 "    environment:\n      POSTGRES_PASSWORD: AnotherPw9\n"
+                 "secrets:\n  postgres_password:\n    file: ./secrets/postgres_password.txt\n")
+    rc, out, _ = run(capsys, str(p), "--select", "DC301", "--fix", "--unsafe-fixes")
+    assert not (tmp_path / "secrets" / "postgres_password.txt").exists()
+    assert "/run/secrets/postgres_password\n" in p.read_text()  # `a` untouched
+    assert (tmp_path / ".env").read_text() == "POSTGRES_PASSWORD=AnotherPw9\n"  # `b` kept
+    assert rc == 0 and "AnotherPw9" not in p.read_text(), out
+
+
+def test_fix_to_dotenv_keeps_every_value(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # no `.env`: the fix creates one with the values (a `$$` escape is one `$` there, single
+    # quotes keep it literal), and Compose resolves the same configuration as before
+    from support import compose_config
+
+    p = tmp_path / "compose.yaml"
+    p.write_text("services:\n  api:\n    image: my/api:1\n    environment:\n"
+                 "      JWT_SECRET: s3cr3t-value\n      API_TOKEN: \"a b$$c\"\n"
+                 "  worker:\n    image: my/w:1\n    environment:\n"
+                 "      - JWT_SECRET=s3cr3t-value\n")
+    before = compose_config(p, "--format", "json")
+    assert before.returncode == 0, before.stderr
+    rc, out, _ = run(capsys, str(p), "--select", "DC301", "--fix", "--unsafe-fixes")
+    assert rc == 0 and "fixed 3" in out, out
+    assert "s3cr3t" not in p.read_text() and "a b" not in p.read_text()
+    assert (tmp_path / ".env").read_text() == "JWT_SECRET=s3cr3t-value\nAPI_TOKEN='a b$c'\n"
+    after = compose_config(p, "--format", "json")
+    assert after.returncode == 0 and after.stdout == before.stdout, after.stderr
+
+
+def test_fix_never_drops_a_value_dotenv_lacks(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    # `.env` exists: a variable it holds with this value becomes `${NAME}`; one it lacks,
+    # or holds with another value, stays (the fix cannot add to an existing file)
+    p = tmp_path / "compose.yaml"
+    p.write_text("services:\n  api:\n    image: my/api:1\n    environment:\n"
+                 "      JWT_SECRET: s3cr3t-value\n      API_TOKEN: tok-123456\n"
+                 "      SESSION_SECRET: mine-9876\n")
+    (tmp_path / ".env").write_text("JWT_SECRET=s3cr3t-value\nSESSION_SECRET=other\n")
+    rc, out, _ = run(capsys, str(p), "--select", "DC301", "--fix", "--unsafe-fixes")
+    text = p.read_text()
+    assert 'JWT_SECRET: "${JWT_SECRET}"' in text
+    assert "API_TOKEN: tok-123456" in text and "SESSION_SECRET: mine-9876" in text
+    assert rc == 1 and "Found 2 problems" in out and "could not be applied" not in out

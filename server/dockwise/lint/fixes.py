@@ -41,9 +41,11 @@ def applicable(fix: Fix | None, unsafe: bool) -> bool:
 
 
 def select_non_overlapping(fixes: Iterable[Fix]) -> list[Fix]:
-    """Greedy choice, in source order, of fixes whose same-file edits do not touch."""
+    """Greedy choice, in source order, of fixes whose same-file edits do not touch and
+    that create no file another chosen fix creates with other content."""
     chosen: list[Fix] = []
     taken: list[tuple[int, int]] = []
+    creates: dict[str, str] = {}
 
     def key(f: Fix) -> int:
         own = [e.span.start for e in f.edits if e.path is None]
@@ -53,8 +55,12 @@ def select_non_overlapping(fixes: Iterable[Fix]) -> list[Fix]:
         spans = [(e.span.start, e.span.end) for e in f.edits if e.path is None]
         if any(not (e2 < s1 or e1 < s2) for s1, e1 in spans for s2, e2 in taken):
             continue
+        new = {e.path: e.new_text for e in f.edits if e.path is not None}
+        if any(creates.get(p, text) != text for p, text in new.items()):
+            continue
         chosen.append(f)
         taken.extend(spans)
+        creates.update(new)
     return chosen
 
 
@@ -87,7 +93,11 @@ def fix_to_fixpoint(
                 continue
             assert v.fix is not None
             others = [e for e in v.fix.edits if e.path is not None]
-            if any(e.path in result.created or not can_create(e.path) for e in others if e.path):
+            # a file already created may be created again only with the same content, and
+            # only by a fix that also edits this file (else it is settled: `_settled`)
+            if _settled(v, result.created) or any(
+                    result.created.get(e.path, e.new_text) != e.new_text or not can_create(e.path)
+                    for e in others if e.path):
                 continue
             fixes.append(v.fix)
         chosen = select_non_overlapping(fixes)

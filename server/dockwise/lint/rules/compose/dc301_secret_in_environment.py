@@ -47,14 +47,26 @@ secrets:
 ```
 
 ## Fix safety
-Unsafe. For images with the `*_FILE` convention (postgres, mysql, mariadb, mongo,
-wordpress, minio, grafana's `__FILE`): the variable becomes `NAME_FILE:
-/run/secrets/<name>`, the service lists the secret, a top-level `secrets:` entry points
-at `./secrets/<name>.txt`, and that file is created holding the value (keep it out of
-version control). Otherwise: the value becomes `${NAME}` interpolation when the project
-`.env` defines `NAME`, else `${NAME:?set NAME in .env}` (Compose then refuses to start
-until it is set — copy the old value there). Not offered for flow-style environments
-when a structural edit is needed.
+Unsafe. A fix never removes a value without keeping it elsewhere, and never changes the
+value the container gets.
+
+For images with the `*_FILE` convention (postgres, mysql, mariadb, mongo, wordpress,
+minio, grafana's `__FILE`): the variable becomes `NAME_FILE: /run/secrets/<name>`, the
+service lists the secret, a top-level `secrets:` entry points at
+`./secrets/<name>.txt`, and that file is created holding the value (keep it out of
+version control). The secret is named after the variable (`postgres_password`), or
+`<service>_<variable>` when several services set it; a name the file already declares,
+or whose file exists, is never reused (it would change another service's value). Not
+offered for flow-style services.
+
+Otherwise the value moves to the project's `.env`: when there is no `.env`, the fix
+creates one holding this file's secret values (`NAME=value`, single-quoted when needed
+so Compose reads it back unchanged) and the variable becomes `${NAME:?set NAME in .env}`
+(a checkout without `.env` then fails with that message rather than starting without
+it); when `.env` already holds `NAME` with this value, the variable becomes `${NAME}`.
+No fix when `.env` exists without the value (the fix does not edit an existing file:
+copy the value there yourself), when two services give `NAME` different values, or when
+the value cannot be written to `.env` (a newline, or both quote kinds).
 """
 
 from __future__ import annotations
@@ -62,6 +74,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import Counter
 
 from dockwise.compose import interpolation
 from dockwise.compose.builds import image_of, service_layers
@@ -159,47 +172,105 @@ def _finding(ev: EnvVar) -> str | None:
 @rule(code="DC301", name="secret-in-environment", severity=Severity.WARNING,
       fix=FixAvailability.SOMETIMES)
 def check(ctx: ComposeContext) -> None:
+    # The fixes of one service's findings depend on the other services' findings (secret
+    # names, the `.env` they share); that is exact under SERVICE_LOCAL's skipping, which
+    # only ever skips services without findings.
+    found: list[tuple[EnvVar, str, str, Service]] = []
     for svc in ctx.services:
-        envs = environment(svc, ctx.text)
         repo: str | None = None
-        for ev in envs:
+        for ev in environment(svc, ctx.text):
             why = finding(ev)
             if why is None:
                 continue
             if repo is None:
                 repo = image_repo(image_of(service_layers(ctx.project, svc.name, ctx.read_text),
                                            ctx.project.env))
-            fix = _secret_fix(ctx, svc, ev, repo) or _interp_fix(ctx, svc, ev)
-            how = ("move it to a Compose secret (the image reads `*_FILE`)" if fix and
-                   "secret" in fix.title else "move it to `.env` and use `${" + ev.name + "}`")
-            ctx.report(ev.node, f"{why} in the Compose file (it is committed, and visible with "
-                       f"`docker inspect`): {how}", fix=fix)
+            found.append((ev, why, repo, svc))
+    by_name = Counter(ev.name for ev, _, repo, _ in found if _file_convention(repo, ev.name))
+    fixes = [_secret_fix(ctx, svc, ev, repo, qualified=by_name[ev.name] > 1)
+             for ev, _, repo, svc in found]
+    dotenv = _dotenv(ctx, [ev for (ev, *_), fix in zip(found, fixes, strict=True) if fix is None])
+    for (ev, why, _, _), fix in zip(found, fixes, strict=True):
+        fix = fix or _interp_fix(ctx, ev, dotenv)
+        how = ("move it to a Compose secret (the image reads `*_FILE`)" if fix and
+               "secret" in fix.title else "move it to `.env` and use `${" + ev.name + "}`")
+        ctx.report(ev.node, f"{why} in the Compose file (it is committed, and visible with "
+                   f"`docker inspect`): {how}", fix=fix)
 
 
-def _interp_fix(ctx: ComposeContext, svc: Service, ev: EnvVar) -> Fix | None:
-    name = ev.name
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        return None
-    ref = f"${{{name}}}" if name in ctx.project.env else f"${{{name}:?set {name} in .env}}"
-    node = ev.value_node
-    if node is None:
-        return None
-    if node is ev.node:  # list form: `- NAME=value`
-        new = json.dumps(f"{name}={ref}")
-    else:
-        new = json.dumps(ref)
-    return Fix(f"use `${{{name}}}` from `.env`", (Edit(ctx.span(node), new),), Applicability.UNSAFE)
-
-
-def _secret_fix(ctx: ComposeContext, svc: Service, ev: EnvVar, repo: str) -> Fix | None:
+def _file_convention(repo: str, name: str) -> str | None:
+    """The suffix of the `*_FILE` variable the image reads for ``name``, if it reads one."""
     conv = FILE_CONVENTION.get(repo)
-    if conv is None or ev.name not in conv[1] or ctx.path is None or ev.value is None:
+    return conv[0] if conv is not None and name in conv[1] else None
+
+
+def value_of(ev: EnvVar) -> str:
+    """The value the container gets (Compose's `$$` escapes undone)."""
+    return interpolation.substitute(ev.value or "", {}).value
+
+
+_DOTENV_PLAIN = re.compile(r"[A-Za-z0-9_@%+=:,./-]*")
+
+
+def _dotenv_line(name: str, value: str) -> str | None:
+    """``name=value`` as a `.env` line Compose reads back as exactly ``value`` (single
+    quotes: no interpolation, no escapes), or None when it cannot be written so."""
+    if _DOTENV_PLAIN.fullmatch(value):
+        return f"{name}={value}\n"
+    if "'" in value or "\n" in value or "\r" in value:
         return None
-    suffix = conv[0]
-    sid = ev.name.lower()
+    return f"{name}='{value}'\n"
+
+
+def _dotenv(ctx: ComposeContext, evs: list[EnvVar]) -> str | None:
+    """The content of the `.env` the interpolation fixes create when the project has none:
+    every such variable of the file, once (None when a name has two different values or a
+    value cannot be written to `.env`)."""
+    if ctx.path is None or (ctx.project.directory / ".env").exists():
+        return None
+    values: dict[str, str] = {}
+    for ev in evs:
+        if values.setdefault(ev.name, value_of(ev)) != value_of(ev):
+            return None
+    lines = [_dotenv_line(n, v) for n, v in values.items()]
+    return None if not lines or None in lines else "".join(x for x in lines if x)
+
+
+def _interp_fix(ctx: ComposeContext, ev: EnvVar, dotenv: str | None) -> Fix | None:
+    """`${NAME}` when the project `.env` already holds this very value; when there is no
+    `.env`, `${NAME:?…}` plus a new `.env` holding the value. Never drops a value that is
+    not kept elsewhere, and never changes the value the container gets."""
+    name, node = ev.name, ev.value_node
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or node is None or ctx.path is None:
+        return None
+    create: tuple[Edit, ...] = ()
+    if ctx.project.env.get(name) == value_of(ev):
+        ref = f"${{{name}}}"
+    elif dotenv is not None and name + "=" in dotenv:
+        ref = f"${{{name}:?set {name} in .env}}"
+        env_path = os.path.relpath(ctx.project.directory / ".env", ctx.path.parent)
+        create = (Edit(Span(0, 0), dotenv, path=env_path.replace(os.sep, "/")),)
+    else:
+        return None
+    new = json.dumps(f"{name}={ref}" if node is ev.node else ref)  # list form: `- NAME=value`
+    title = f"use `${{{name}}}` from `.env`" + (
+        " (creates `.env` with this file's secret values)" if create else "")
+    return Fix(title, (Edit(ctx.span(node), new), *create), Applicability.UNSAFE)
+
+
+def _secret_fix(ctx: ComposeContext, svc: Service, ev: EnvVar, repo: str, *,
+                qualified: bool) -> Fix | None:
+    """Move the value to a new Compose secret `<name>` (`<service>_<name>` when several
+    services set ``name``), never one the file declares already or whose file exists."""
+    suffix = _file_convention(repo, ev.name)
+    if suffix is None or ctx.path is None or ev.value is None:
+        return None
+    sid = re.sub(r"[^a-z0-9_.-]", "_", f"{svc.name}_{ev.name}".lower() if qualified
+                 else ev.name.lower())
     proj_dir = ctx.project.directory
     secret_file = proj_dir / "secrets" / f"{sid}.txt"
-    if secret_file.exists():
+    top = get(ctx.root, "secrets")
+    if secret_file.exists() or (isinstance(top, MappingNode) and get(top, sid) is not None):
         return None
     env_node = svc.get("environment")
     svc_node = svc.node
@@ -236,14 +307,12 @@ def _secret_fix(ctx: ComposeContext, svc: Service, ev: EnvVar, repo: str) -> Fix
         return None
     # the top-level `secrets:` entry
     rel = os.path.relpath(secret_file, proj_dir).replace(os.sep, "/")
-    top = get(ctx.root, "secrets")
     entry = [f"{sid}:", f"  file: ./{rel}"]
     if isinstance(top, MappingNode) and not top.flow_style and top.value:
-        if get(top, sid) is None:
-            ed = insert_entry(ctx.doc, top, entry)
-            if ed is None:
-                return None
-            edits.append(ed)
+        ed = insert_entry(ctx.doc, top, entry)
+        if ed is None:
+            return None
+        edits.append(ed)
     elif top is None:
         unit = _unit(ctx)
         text = ctx.text
@@ -253,7 +322,7 @@ def _secret_fix(ctx: ComposeContext, svc: Service, ev: EnvVar, repo: str) -> Fix
     else:
         return None
     create = os.path.relpath(secret_file, ctx.path.parent).replace(os.sep, "/")
-    edits.append(Edit(Span(0, 0), ev.value, path=create))
+    edits.append(Edit(Span(0, 0), value_of(ev), path=create))
     return Fix(f"move `{ev.name}` to the Compose secret `{sid}`", _merge(edits),
                Applicability.UNSAFE)
 
