@@ -859,6 +859,15 @@ def _compose_health(layers: list[Layer]) -> bool | None:
     return state
 
 
+def image_repo(image: str | None) -> str:
+    """The last path component of an image reference, lower case, without tag or digest
+    (`ghcr.io/x/Postgres:16@sha256:…` -> `postgres`); '' for none."""
+    if not image:
+        return ""
+    last = image.split("@", 1)[0].rsplit("/", 1)[-1]
+    return last.split(":", 1)[0].lower()
+
+
 def image_of(layers: list[Layer], env: Mapping[str, str]) -> str | None:
     """The `image:` a service pulls (interpolated), None when unset or unresolved."""
     found = merged_get(layers, "image")

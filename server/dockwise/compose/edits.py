@@ -18,6 +18,20 @@ from dockwise.text import Span
 _PLAIN_SAFE = re.compile(r"^[A-Za-z0-9_./@-][A-Za-z0-9_./@:+=-]*$")
 
 
+def merge_insertions(edits: list[Edit]) -> tuple[Edit, ...]:
+    """Join insertions at the same offset of the same file (in list order) into one edit,
+    so they apply in that order."""
+    out: list[Edit] = []
+    for e in edits:
+        same = next((i for i, o in enumerate(out) if o.path == e.path and o.span == e.span
+                     and e.span.start == e.span.end), None)
+        if same is None:
+            out.append(e)
+        else:
+            out[same] = Edit(e.span, out[same].new_text + e.new_text, e.path)
+    return tuple(out)
+
+
 def indent_unit(doc: YamlDocument) -> int:
     """The file's indentation step (the smallest positive child-parent column difference);
     computed once per document."""

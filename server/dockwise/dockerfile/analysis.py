@@ -177,11 +177,7 @@ class Analysis:
     def is_windows(self, stage: Stage) -> bool:
         r"""A Windows base image (servercore, nanoserver, `# escape=\``-style files)."""
         base = self.root_base(stage)
-        name = base.expanded.lower() if base is not None else ""
-        return (
-            "windows" in name or "nanoserver" in name or "servercore" in name
-            or "ltsc20" in name or self.dockerfile.escape == "`"
-        )
+        return (base is not None and windows_image(base.expanded)) or self.dockerfile.escape == "`"
 
     def posix_shell(self, instr: Instruction) -> bool:
         """Whether shell-form RUN/CMD text of this instruction is POSIX shell code."""
@@ -240,6 +236,12 @@ def parse_syntax(value: str) -> tuple[int, int] | None:
     major = int(m.group(1))
     minor = int(m.group(2)) if m.group(2) is not None else 999  # `:1` = latest 1.x
     return (major, minor)
+
+
+def windows_image(name: str) -> bool:
+    """A Windows image by its reference (`…/windows/servercore:ltsc2022`, `…nanoserver…`)."""
+    name = name.lower()
+    return any(w in name for w in ("windows", "nanoserver", "servercore", "ltsc20"))
 
 
 def program_name(path: str) -> str:

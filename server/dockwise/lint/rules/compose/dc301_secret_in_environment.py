@@ -77,8 +77,8 @@ import re
 from collections import Counter
 
 from dockwise.compose import interpolation
-from dockwise.compose.builds import image_of, service_layers
-from dockwise.compose.edits import insert_entry, line_end, sequence_indent
+from dockwise.compose.builds import image_of, image_repo, service_layers
+from dockwise.compose.edits import insert_entry, line_end, merge_insertions, sequence_indent
 from dockwise.compose.service import EnvVar, Service, environment
 from dockwise.compose.yaml_model import MappingNode, ScalarNode, SequenceNode, get
 from dockwise.lint.engine import ComposeContext
@@ -116,14 +116,6 @@ FILE_CONVENTION: dict[str, tuple[str, frozenset[str]]] = {
     "minio": ("_FILE", frozenset({"MINIO_ROOT_PASSWORD", "MINIO_ROOT_USER"})),
     "grafana": ("__FILE", frozenset({"GF_SECURITY_ADMIN_PASSWORD", "GF_DATABASE_PASSWORD"})),
 }
-
-
-def image_repo(image: str | None) -> str:
-    if not image:
-        return ""
-    ref = image.split("@", 1)[0]
-    last = ref.rsplit("/", 1)[-1]
-    return last.split(":", 1)[0].lower()
 
 
 def literal(value: str) -> bool:
@@ -323,7 +315,7 @@ def _secret_fix(ctx: ComposeContext, svc: Service, ev: EnvVar, repo: str, *,
         return None
     create = os.path.relpath(secret_file, ctx.path.parent).replace(os.sep, "/")
     edits.append(Edit(Span(0, 0), value_of(ev), path=create))
-    return Fix(f"move `{ev.name}` to the Compose secret `{sid}`", _merge(edits),
+    return Fix(f"move `{ev.name}` to the Compose secret `{sid}`", merge_insertions(edits),
                Applicability.UNSAFE)
 
 
@@ -331,16 +323,3 @@ def _unit(ctx: ComposeContext) -> int:
     from dockwise.compose.edits import indent_unit
 
     return indent_unit(ctx.doc)
-
-
-def _merge(edits: list[Edit]) -> tuple[Edit, ...]:
-    out: list[Edit] = []
-    for e in edits:
-        same = next((i for i, o in enumerate(out) if o.path == e.path and o.span == e.span
-                     and e.span.start == e.span.end), None)
-        if same is None:
-            out.append(e)
-        else:
-            out[same] = Edit(e.span, out[same].new_text + e.new_text, e.path)
-    return tuple(out)
-

@@ -1,7 +1,9 @@
 """
 ## What it does
 Off by default. Reports a service without `read_only: true` (across the project's
-files and `extends`), at the service's name in the first file that defines it.
+files and `extends`), at the service's name in the first file that defines it. Not
+reported for Windows containers (a Windows image such as `servercore`/`nanoserver`, or
+`platform: windows/…`): Docker has no read-only root file system on Windows.
 
 ## Why is this bad?
 A writable root file system lets an attacker who gets code execution in the container
@@ -30,7 +32,7 @@ services:
 Unsafe: adds `read_only: true` (or turns `read_only: false` into `true`) and `tmpfs`
 entries merged with the service's existing mounts: `/tmp`, plus known write paths of
 catalogue images (nginx: `/var/cache/nginx`, `/var/run`; PostgreSQL:
-`/var/run/postgresql`), skipping paths already mounted by `volumes` or `tmpfs`. Images
+`/var/run/postgresql`; MySQL: `/var/run/mysqld`; MariaDB: `/run/mysqld`), skipping paths already mounted by `volumes` or `tmpfs`. Images
 that write elsewhere (`/run/x`, `/var/cache/x`, `$HOME/.cache`) need more entries: run
 the service and watch for "Read-only file system" errors. Not offered for flow-style
 (`{…}`) services, nor when what it would edit is an anchor another service reads (the
@@ -41,12 +43,14 @@ anchor; a merged `read_only: false` is overridden by an own key).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
-from dockwise.compose.builds import Layer, merged_get, service_layers
+from dockwise.compose.builds import Layer, image_of, image_repo, merged_get, service_layers
 from dockwise.compose.edits import (
     ModelPath,
     insert_entry,
     line_end,
+    merge_insertions,
     model_paths,
     others_changed,
     sequence_indent,
@@ -61,6 +65,7 @@ from dockwise.compose.yaml_model import (
     get,
     scalar_value,
 )
+from dockwise.dockerfile.analysis import windows_image
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Applicability, Edit, Fix, FixAvailability, Severity
@@ -70,16 +75,9 @@ from dockwise.text import Span
 SERVICE_LOCAL = True
 
 IMAGE_TMPFS = {"nginx": ["/var/cache/nginx", "/var/run"],
-               "postgres": ["/var/run/postgresql"]}
-
-
-def _repo(image: str | None) -> str:
-    if not image:
-        return ""
-    ref = image.split("@", 1)[0]
-    last = ref.rsplit("/", 1)[-1]
-    name = last.split(":", 1)[0]
-    return name.lower()
+               "postgres": ["/var/run/postgresql"],
+               "mysql": ["/var/run/mysqld"],  # the socket and pid file
+               "mariadb": ["/run/mysqld"]}
 
 
 def _mounted(layers: list[Layer]) -> set[str]:
@@ -109,16 +107,26 @@ def check(ctx: ComposeContext) -> None:
         if ro is not None and isinstance(ro[1], ScalarNode) and \
                 scalar_value(ro[1], ro[0].file.text) is True:
             continue
+        if _windows(layers, ctx.project.env):
+            continue  # Windows containers have no read-only root file system
         ctx.report(svc.key, f"service `{svc.name}` has a writable root file system: set "
                    "`read_only: true` and mount `tmpfs` where it must write", fix=_fix(ctx, svc, layers))
+
+
+def _windows(layers: list[Layer], env: Mapping[str, str]) -> bool:
+    """A Windows container: a Windows image (servercore, nanoserver, …) or platform."""
+    image = image_of(layers, env)
+    platform = merged_get(layers, "platform")
+    return (image is not None and windows_image(image)) or (
+        platform is not None and isinstance(platform[1], ScalarNode)
+        and str(platform[1].value).lower().startswith("windows"))
 
 
 def _fix(ctx: ComposeContext, svc: Service, layers: list[Layer]) -> Fix | None:
     node = svc.node
     if not isinstance(node, MappingNode) or node.flow_style or not node.value:
         return None
-    img = merged_get(layers, "image")
-    want = ["/tmp", *IMAGE_TMPFS.get(_repo(text_of(img[1], img[0].file.text) if img else None), [])]
+    want = ["/tmp", *IMAGE_TMPFS.get(image_repo(image_of(layers, ctx.project.env)), [])]
     have = _mounted(layers)
     add = [p for p in want if p not in have]
     edits: list[Edit] = []
@@ -164,16 +172,4 @@ def _fix(ctx: ComposeContext, svc: Service, layers: list[Layer]) -> Fix | None:
         if ed is None:
             return None
         edits.append(ed)
-    return Fix("add `read_only: true` and `tmpfs`", _merge(edits), Applicability.UNSAFE)
-
-
-def _merge(edits: list[Edit]) -> tuple[Edit, ...]:
-    """Join insertions at the same offset (in list order) so they apply in that order."""
-    out: list[Edit] = []
-    for e in edits:
-        same = next((i for i, o in enumerate(out) if o.span == e.span and e.span.start == e.span.end), None)
-        if same is None:
-            out.append(e)
-        else:
-            out[same] = Edit(e.span, out[same].new_text + e.new_text)
-    return tuple(out)
+    return Fix("add `read_only: true` and `tmpfs`", merge_insertions(edits), Applicability.UNSAFE)
