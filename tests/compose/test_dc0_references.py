@@ -108,7 +108,34 @@ def test_compose_rejects_positive_fixtures(case: Path) -> None:
     assert rejected, f"docker compose accepts {case}"
 
 
+ACCEPTED_CASES = [p for p in sorted((FIXTURES / "DC010").iterdir())
+                  if p.name.startswith("ok") and not p.name.endswith(".toml")]
+
+
+@pytest.mark.parametrize("case", ACCEPTED_CASES, ids=[p.name for p in ACCEPTED_CASES])
+def test_compose_accepts_dc010_negative_fixtures(case: Path) -> None:
+    rejected, err = _rejects(case)
+    assert not rejected, f"docker compose rejects {case}: {err}"
+
+
 @pytest.mark.parametrize("case", LOAD_OK_CASES, ids=[f"{p.parent.name}/{p.name}" for p in LOAD_OK_CASES])
 def test_compose_loads_missing_secret_files(case: Path) -> None:
     rejected, err = _rejects(case)
     assert not rejected, f"docker compose rejects {case}: {err}"
+
+
+PORT_SPECS = ["3001", "127.0.0.1:3001", "127.0.0.1:3001:80", "[::1]:80:80", "::1:80",
+              "::1:8080:80", "80-81:90-91", "80-81:90", "80:90-91", "a:80", "8080:80/udp",
+              "80/SCTP", "80/xyz", "0.0.0.0::80", "70000:80", "65535:65536", "localhost:80:80",
+              "80:80:80", "80-79:80", "80-:80", "[::1:80:80", "::ffff:1.2.3.4:80:80", ":80",
+              "0:0", "080:80"]
+
+
+@pytest.mark.parametrize("spec", PORT_SPECS)
+def test_port_specs_as_docker_parses_them(spec: str, tmp_path: Path) -> None:
+    from dockwise.lint.rules.compose.dc010_compose_inconsistent import port_spec_error
+
+    p = tmp_path / "compose.yaml"
+    p.write_text(f'services:\n  s:\n    image: x\n    ports:\n      - "{spec}"\n')
+    rejected, err = _rejects(p)
+    assert (port_spec_error(spec) is not None) == rejected, (spec, port_spec_error(spec), err)

@@ -7,16 +7,20 @@ Reports what `docker compose config` rejects although a schema cannot express it
 - `scale` different from `deploy.replicas`;
 - `mem_limit`, `cpus`, `mem_reservation` or `pids_limit` different from its
   `deploy.resources` twin (`limits.memory`, `limits.cpus`, `reservations.memory`,
-  `limits.pids`);
-- two mounts on the same container target in one `volumes:` list;
+  `limits.pids`), an absent twin counting as 0 when its `limits:`/`reservations:` is
+  there (`pids_limit: 256` beside `limits: {memory: 1G}` is refused);
+- two different mounts on the same container target in one `volumes:` list;
+- a short-syntax port Docker cannot parse (`127.0.0.1:3001` reads the address as the host
+  port, `::1:80`, a port above 65535, a reversed range, ranges of different lengths);
 - a `healthcheck.test` list that does not start with `CMD`, `CMD-SHELL` or `NONE`;
 - a top-level secret with neither `file` nor `environment` (unless `external`);
 - `build.platforms` not including the service's `platform`.
 
 ## Why is this bad?
 `docker compose` refuses the project (`service "web" has neither an image nor a build
-context specified`, `can't set distinct values on 'scale' and 'deploy.replicas'`, …) or,
-for duplicate mount targets, the engine refuses to create the container.
+context specified`, `can't set distinct values on 'scale' and 'deploy.replicas'`,
+`invalid hostPort: 127.0.0.1`, …); of two different mounts on one target, Compose
+silently keeps only the last.
 
 ## Example
 ```yaml
@@ -85,13 +89,7 @@ def _value(a: Attr | None, env: dict[str, str]) -> str | None:
     if a is None:
         return None
     s = text_of(a.value, a.file.text)
-    if s is None or "$" not in s:
-        return s
-    parsed = interpolation.parse(s)
-    if parsed.problems:
-        return None
-    sub = interpolation.substitute(s, env, parsed)
-    return None if sub.missing or sub.required_errors else sub.value
+    return s if s is None or "$" not in s else _interpolated(s, env)
 
 
 def _number(s: str | None, kind: str) -> float | None:
@@ -179,6 +177,10 @@ def check(ctx: ComposeContext) -> None:
             a, b = at(short), at(long)
             av, bv = _value(a, env), _value(b, env)
             na, nb = _number(av, kind), _number(bv, kind)
+            if b is None:  # an absent twin in a present `limits:`/`reservations:` is 0
+                parent = at(long.rsplit(".", 1)[0])
+                if parent is not None and isinstance(parent.value, MappingNode):
+                    b, bv, nb = parent, "unset", 0.0
             if a is not None and b is not None and na is not None and nb is not None \
                     and abs(na - nb) > 1e-9 * max(abs(na), abs(nb), 1):
                 report_pair(a, b, f"service `{name}`: `{short}` ({av}) differs from `{long}` "
@@ -199,16 +201,22 @@ def check(ctx: ComposeContext) -> None:
                 report_pair(plat, plats, f"service `{name}`: `build.platforms` does not include "
                             f"its `platform` `{pv}`")
         for d in mine:
-            _mount_targets(ctx, Service(name, d.key, d.node))
+            svc = Service(name, d.key, d.node)
+            _mount_targets(ctx, svc)
+            _port_specs(ctx, svc, env)
     _secrets(ctx, known)
 
 
 def _mount_targets(ctx: ComposeContext, svc: Service) -> None:
     seen: dict[str, int] = {}
+    first: dict[str, tuple[str, str | None, bool]] = {}
     for m in volumes(svc, ctx.text):
         if not m.target or "$" in m.target:
             continue
         tgt = m.target.rstrip("/") or "/"
+        if first.setdefault(tgt, (m.type, m.source, m.read_only)) == (m.type, m.source, m.read_only) \
+                and tgt in seen:
+            continue  # the same mount twice: redundant, nothing is dropped
         if tgt in seen:
             where = m.node
             if isinstance(m.node, MappingNode):
@@ -218,6 +226,74 @@ def _mount_targets(ctx: ComposeContext, svc: Service) -> None:
                        "the other")
         else:
             seen[tgt] = m.node.start_mark.line + 1
+
+
+def _port_specs(ctx: ComposeContext, svc: Service, env: dict[str, str]) -> None:
+    seq = svc.get("ports")
+    for item in seq.value if isinstance(seq, SequenceNode) else ():
+        raw = text_of(item, ctx.text) if isinstance(item, ScalarNode) else None
+        if raw is None or ("$" in raw and (raw := _interpolated(raw, env)) is None):
+            continue
+        why = port_spec_error(raw)
+        if why is not None:
+            ctx.report(item, f"port `{raw}` of service `{svc.name}`: {why} (Docker reads "
+                       "`[ip:][host_port:]container_port[/protocol]`)")
+
+
+def _interpolated(s: str, env: dict[str, str]) -> str | None:
+    parsed = interpolation.parse(s)
+    if parsed.problems:
+        return None
+    sub = interpolation.substitute(s, env, parsed)
+    return None if sub.missing or sub.required_errors else sub.value
+
+
+def _port_range(s: str) -> tuple[int, int] | None:
+    lo, dash, hi = s.partition("-")
+    if not all(x.isascii() and x.isdigit() for x in ((lo, hi) if dash else (lo,))):
+        return None
+    a, b = int(lo), int(hi if dash else lo)
+    return (a, b) if a <= b <= 65535 else None
+
+
+def port_spec_error(raw: str) -> str | None:
+    """Why Docker (go-connections' `nat.ParsePortSpec`, which Compose calls) refuses a
+    short-syntax port, else None."""
+    import ipaddress
+
+    parts = raw.split(":")
+    container = parts[-1]
+    host = parts[-2] if len(parts) > 1 else ""
+    ip = ":".join(parts[:-2])
+    container, _, proto = container.partition("/")
+    proto = proto.split("/")[0] or "tcp"
+    if ip.startswith("["):
+        if "]" not in ip or not ip.endswith("]"):
+            return f"invalid IP address `{ip}`"
+        ip = ip[1:-1]
+    if ip:
+        try:
+            ipaddress.ip_address(ip)
+        except ValueError:
+            return f"invalid IP address `{ip}`"
+        if "%" in ip:
+            return f"invalid IP address `{ip}`"
+    if not container:
+        return "no container port"
+    c = _port_range(container)
+    if c is None:
+        return f"invalid container port `{container}`"
+    if c[0] == 0:
+        return "container port 0"
+    if host:
+        h = _port_range(host)
+        if h is None:
+            return f"invalid host port `{host}`"
+        if c[1] - c[0] != h[1] - h[0] and c[0] != c[1]:
+            return f"the port ranges `{host}` and `{container}` differ in length"
+    if proto.lower() not in ("tcp", "udp", "sctp"):
+        return f"invalid protocol `{proto}`"
+    return None
 
 
 def _secrets(ctx: ComposeContext, known: bool) -> None:
