@@ -29,7 +29,8 @@ Use instead:
 
 ## Fix safety
 Safe where a shell runs the text in the container (`sh -c "…"` / `bash -lc "…"`, the
-script of a shell `entrypoint`, `CMD-SHELL`, a string `healthcheck.test`): `$` → `$$`
+script of a shell `entrypoint` — `[sh, -c]` with the script as the command, or a bare
+shell with the command `[-c, script]` — `CMD-SHELL`, a string `healthcheck.test`): `$` → `$$`
 and the shell expands the container's value. Unsafe elsewhere: an exec-form list runs no
 shell, so `$$VAR` passes the literal text `$VAR`; the message says to add a shell.
 
@@ -159,15 +160,22 @@ def _shell_items(items: list[Node], text: str) -> tuple[set[int], bool]:
     return set(), False
 
 
-def _is_shell_entrypoint(ep: Node | None, text: str) -> bool:
-    """An entrypoint that is exactly `[sh, -c]`: the command's first item is a script."""
+def _script_item(ep: Node | None, text: str, command: list[Node], command_text: str) -> int | None:
+    """The index of the command item a shell entrypoint runs as its script: the first
+    under an entrypoint `[sh, -c]`, the second under a bare shell entrypoint (`bash`)
+    when the command starts with `-c`."""
     if isinstance(ep, SequenceNode):
         vals = [text_of(x, text) or "" for x in ep.value]
     elif isinstance(ep, ScalarNode):
         vals, _ = split_words(ep.value)
     else:
-        return False
-    return len(vals) == 2 and is_shell(vals[0]) and is_c_flag(vals[1])
+        return None
+    if len(vals) == 2 and is_shell(vals[0]) and is_c_flag(vals[1]):
+        return 0
+    if len(vals) == 1 and is_shell(vals[0]) and len(command) >= 2 \
+            and is_c_flag(text_of(command[0], command_text) or ""):
+        return 1
+    return None
 
 
 @rule(code="DC011", name="host-interpolated-var", severity=Severity.WARNING,
@@ -192,8 +200,10 @@ def check(ctx: ComposeContext) -> None:
                     layers = layers or _layers(ctx, svc)
                     ep_found = merged_get(layers, "entrypoint")
                     ep = ep_found[1] if ep_found else None
-                    if _is_shell_entrypoint(ep, ep_found[0].file.text if ep_found else ""):
-                        shell_ids.add(id(node.value[0]))
+                    at = _script_item(ep, ep_found[0].file.text if ep_found else "",
+                                      node.value, ctx.text)
+                    if at is not None:
+                        shell_ids.add(id(node.value[at]))
                 todo.extend((x, SCRIPT if id(x) in shell_ids else EXEC)
                             for x in node.value if isinstance(x, ScalarNode))
         test = get(keys.get("healthcheck"), "test")
