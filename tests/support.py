@@ -22,6 +22,16 @@ import pytest
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
+def corpus_files(kind: str, suffixes: tuple[str, ...] = ()) -> list[Path]:
+    """The corpus's files under ``kind`` (`dockerfiles`, `compose`), sorted; only those
+    ending in one of ``suffixes`` when given; [] when the corpus is not there."""
+    root = CORPUS / kind
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*") if p.is_file()
+                  and (not suffixes or p.suffix in suffixes))
+
+
 @functools.cache
 def compose_binary() -> Path | None:
     spec = importlib.util.find_spec("compose")

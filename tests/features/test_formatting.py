@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from dockwise.dockerfile.model import KNOWN_INSTRUCTIONS
 from dockwise.dockerfile.scanner import _scan
 from dockwise.features.formatting import Indent, format_dockerfile, formatted
-from support import CORPUS
+from support import corpus_files
 
 MESSY = (
     "# syntax=docker/dockerfile:1\n"
@@ -183,8 +183,7 @@ _VERBATIM = {"WORKDIR", "USER", "STOPSIGNAL", "MAINTAINER", "ONBUILD"}
 
 
 def _corpus_files() -> list[Path]:
-    root = CORPUS / "dockerfiles"
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
+    return corpus_files("dockerfiles")
 
 
 @pytest.mark.skipif(not _corpus_files(), reason="../shared/corpus is not there")

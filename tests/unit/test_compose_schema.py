@@ -24,7 +24,7 @@ import yaml
 
 from dockwise.config import SETTINGS
 from dockwise.resources import data_path
-from support import CORPUS, compose_config, need_compose_binary
+from support import CORPUS, compose_config, corpus_files, need_compose_binary
 
 COMPOSE_CORPUS = CORPUS / "compose"
 DRAFT = jsonschema.Draft202012Validator
@@ -269,11 +269,9 @@ def binary_verdict(path: Path) -> str:
 
 
 def _corpus_files() -> list[Path]:
-    if not COMPOSE_CORPUS.is_dir():
-        pytest.skip(f"Compose corpus absent: {COMPOSE_CORPUS}")
-    files = sorted(p for p in COMPOSE_CORPUS.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml"))
+    files = corpus_files("compose", (".yml", ".yaml"))
     if not files:
-        pytest.skip(f"Compose corpus is empty: {COMPOSE_CORPUS}")
+        pytest.skip(f"Compose corpus absent or empty: {COMPOSE_CORPUS}")
     return files
 
 

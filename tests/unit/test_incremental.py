@@ -16,7 +16,7 @@ from dockwise.lint.engine import lint_dockerfile_text
 from dockwise.lint.fixes import fix_to_fixpoint
 from dockwise.lint.incremental import StagePlan
 from dockwise.lint.types import Violation
-from support import CORPUS
+from support import CORPUS, corpus_files
 
 DOCKERFILES = CORPUS / "dockerfiles"
 SETTINGS = Settings()
@@ -186,10 +186,7 @@ def test_a_file_without_from_is_linted_whole() -> None:
 
 
 def _corpus_files() -> list[Path]:
-    if not DOCKERFILES.is_dir():
-        return []
-    files = sorted(p for p in DOCKERFILES.rglob("*") if p.is_file())
-    return files[::20]
+    return corpus_files("dockerfiles")[::20]
 
 
 @pytest.mark.skipif(not DOCKERFILES.is_dir(), reason="../shared/corpus is not here")
