@@ -526,13 +526,15 @@ def config_written(an: Analysis, ins: Instruction, needle: str) -> bool:
         rest = other.rest.lower()
         if low not in rest and not any(low in h.body.lower() for h in other.heredocs):
             continue
+        # `pip config set global.no-cache-dir …` (any pip spelling: `python -m pip`,
+        # `pip3.12`), not the flag on some other pip command
+        for pc in package_commands(other):
+            if pc.manager == "pip" and pc.action == "config" and any(
+                    low in w.value.lower() for w in pc.command.words):
+                return True
         for _, c in raw_commands(other):
-            if c.name in ("pip", "pip3"):  # `pip config set global.no-cache-dir …`, not a flag
-                if len(c.words) < 3 or c.words[1].value != "config":
-                    continue
-            elif c.name not in ("echo", "printf", "tee", "sed"):
-                continue
-            if any(low in w.value.lower() for w in c.words[1:]):
+            if c.name in ("echo", "printf", "tee", "sed") and any(
+                    low in w.value.lower() for w in c.words[1:]):
                 return True
     return False
 
