@@ -159,6 +159,9 @@ def _explain(e: Any, instance: Any) -> list[SchemaError]:
             hint = f" (did you mean `{close[0]}`?)" if close else ""
             if not close and len(path) < 2 and key in _service_keys():
                 hint = f" (`{key}` is a service attribute: indent it under a service)"
+            elif not close and not path and _v1_service(value, key):
+                hint = (f" (`{key}` is a service in the old v1 file format, which Compose v2 "
+                        "does not read: move the services under `services:`)")
             out.append(SchemaError((*path, key), f"unknown key `{key}` in {_where(path)}{hint}", key=True))
         return out
     if kind in ("AnyOf", "OneOfNotValid"):
@@ -179,6 +182,12 @@ def _explain(e: Any, instance: Any) -> list[SchemaError]:
             return [y for x in specific for y in _explain(x, instance)]
         return [SchemaError(path, _merge_alternatives(path, value, leaves))]
     return [SchemaError(path, _single(e, path, value))]
+
+
+def _v1_service(parent: Any, key: Any) -> bool:
+    """A top-level entry shaped like a service of the v1 format (`web: {image: …}`)."""
+    item = parent.get(key) if isinstance(parent, dict) else None
+    return isinstance(item, dict) and ("image" in item or "build" in item)
 
 
 def _is_interp_branch(e: Any) -> bool:
