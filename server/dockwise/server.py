@@ -628,7 +628,12 @@ def main(*, tcp: str | None = None) -> int:
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
         server.start_io(stdin, stdout)
-    return 0 if server.protocol._shutdown else 1
+    code = 0 if server.protocol._shutdown else 1
+    # The client has gone. A lint of a huge file may still be running in a worker thread,
+    # and the interpreter would wait for it at exit (it joins executor threads): leave now.
+    logging.shutdown()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 __all__ = ["DockwiseServer", "main", "server"]

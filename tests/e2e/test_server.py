@@ -234,6 +234,20 @@ async def test_shutdown_and_exit(client: LanguageClient) -> None:
     client.capabilities = None  # the fixture must not shut down again
 
 
+async def test_exit_does_not_wait_for_a_long_lint(client: LanguageClient, tmp_path: Path) -> None:
+    # a 100,000-line file takes the lint workers tens of seconds; once the client says
+    # `exit` the server must go at once, not when that lint ends
+    text = "FROM python:3.12 AS b\n" + "RUN echo hi && apt-get install -y x | tee y\n" * 100_000
+    Doc(client, tmp_path / "Dockerfile", text, "dockerfile")
+    await asyncio.sleep(0.5)  # the lint has started
+    await client.shutdown_async(None)
+    client.exit(None)
+    assert client._server is not None
+    rc = await asyncio.wait_for(client._server.wait(), timeout=15)
+    assert rc == 0
+    client.capabilities = None  # the fixture must not shut down again
+
+
 async def test_image_hover_compares_variant_sizes(client: LanguageClient, tmp_path: Path) -> None:
     doc = Doc(client, tmp_path / "Dockerfile", "FROM python:3.12\nUSER 1001\n", "dockerfile")
     await doc.diagnostics()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from dockwise.dockerfile.imageref import ImageRef, parse_reference
@@ -65,6 +65,7 @@ class Analysis:
     _names: dict[str, list[Stage]] | None = None
     _shells: dict[int, list[str] | None] | None = None
     _sources: dict[int, set[int]] | None = None
+    _firsts: dict[str, dict[int, int | None]] | None = None
     _layout: object | None = None  # lint.incremental.StageLayout, made on first use
 
     # -- stage helpers -----------------------------------------------------------
@@ -113,6 +114,28 @@ class Analysis:
                 if ins.keyword == keyword:
                     return ins
         return None
+
+    def earlier_in_chain(self, ins: Instruction, key: str,
+                         pred: Callable[[Instruction], bool]) -> bool:
+        """Whether an instruction in effect before ``ins`` (an earlier one of its stage, or
+        any of its FROM-parent stages) satisfies ``pred``, a property of one instruction
+        that ``key`` names. Linear in the file: the first match per stage is remembered."""
+        stage = self.stage_of(ins)
+        if stage is None:
+            return False
+        if self._firsts is None:
+            self._firsts = {}
+        firsts = self._firsts.setdefault(key, {})
+
+        def first(st: Stage) -> int | None:
+            if st.index not in firsts:
+                firsts[st.index] = next((i.span.start for i in st.instructions if pred(i)), None)
+            return firsts[st.index]
+
+        own = first(stage)
+        if own is not None and own < ins.span.start:
+            return True
+        return any(first(st) is not None for st in self.chain(stage)[1:])
 
     def sources_used(self, stage: Stage) -> set[int]:
         """Indexes of stages this stage uses via `--from` or `--mount=from=` (a new set)."""

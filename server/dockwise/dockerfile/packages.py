@@ -520,23 +520,24 @@ def config_written(an: Analysis, ins: Instruction, needle: str) -> bool:
     """An earlier RUN (in the stage chain) writes a setting containing ``needle``
     (case-insensitive) with `echo`/`printf`/`tee`, or `pip config set` names it."""
     low = needle.lower()
-    for other in chain_before(an, ins):
-        if other.keyword != "RUN":
-            continue
-        rest = other.rest.lower()
-        if low not in rest and not any(low in h.body.lower() for h in other.heredocs):
-            continue
-        # `pip config set global.no-cache-dir …` (any pip spelling: `python -m pip`,
-        # `pip3.12`), not the flag on some other pip command
-        for pc in package_commands(other):
-            if pc.manager == "pip" and pc.action == "config" and any(
-                    low in w.value.lower() for w in pc.command.words):
-                return True
-        for _, c in raw_commands(other):
-            if c.name in ("echo", "printf", "tee", "sed") and any(
-                    low in w.value.lower() for w in c.words[1:]):
-                return True
-    return False
+    return an.earlier_in_chain(ins, "config-written:" + low, lambda other: _writes(other, low))
+
+
+def _writes(other: Instruction, low: str) -> bool:
+    """``other`` is a RUN writing a setting containing ``low`` (see config_written)."""
+    if other.keyword != "RUN":
+        return False
+    rest = other.rest.lower()
+    if low not in rest and not any(low in h.body.lower() for h in other.heredocs):
+        return False
+    # `pip config set global.no-cache-dir …` (any pip spelling: `python -m pip`,
+    # `pip3.12`), not the flag on some other pip command
+    for pc in package_commands(other):
+        if pc.manager == "pip" and pc.action == "config" and any(
+                low in w.value.lower() for w in pc.command.words):
+            return True
+    return any(c.name in ("echo", "printf", "tee", "sed") and any(
+        low in w.value.lower() for w in c.words[1:]) for _, c in raw_commands(other))
 
 
 def user_at(an: Analysis, ins: Instruction) -> str | None:

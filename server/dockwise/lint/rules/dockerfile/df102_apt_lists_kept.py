@@ -53,12 +53,13 @@ in that earlier layer (removing them here alone does not make the image smaller)
 
 from __future__ import annotations
 
-from dockwise.dockerfile.analysis import Analysis
+from dataclasses import dataclass, field
+
+from dockwise.dockerfile.analysis import Analysis, Stage
 from dockwise.dockerfile.model import Instruction
 from dockwise.dockerfile.packages import (
     append_edit,
     cache_mounted,
-    chain_before,
     package_commands,
     raw_commands,
     removes,
@@ -94,11 +95,14 @@ def _needs_old_lists(ins: Instruction) -> bool:
 def _updated_before(an: Analysis, ins: Instruction) -> bool:
     """An earlier RUN of the stage chain stored package lists in its layer (updated, neither
     removed them nor had them on a cache mount)."""
-    return any(other.keyword == "RUN" and any(
-        pc.manager in APT and pc.action == "update" for pc in package_commands(other))
-        and not cache_mounted(other, LISTS, "/var/lib/apt")
+    return an.earlier_in_chain(ins, "apt-lists-stored", _stores_lists)
+
+
+def _stores_lists(other: Instruction) -> bool:
+    return other.keyword == "RUN" and any(
+        pc.manager in APT and pc.action == "update" for pc in package_commands(other)) \
+        and not cache_mounted(other, LISTS, "/var/lib/apt") \
         and not removes(list(raw_commands(other)), LISTS)
-        for other in chain_before(an, ins))
 
 
 @rule(code="DF102", name="apt-lists-kept", severity=Severity.WARNING,
@@ -110,7 +114,7 @@ def check(ctx: DockerfileContext) -> None:
     if not runs:
         return
     ancestors: set[int] | None = None
-    later_needs: dict[int, bool] = {}
+    later_needs = _LaterNeeds()
     for ins in runs:
         pcs = [pc for pc in package_commands(ins) if pc.manager in APT and pc.action == "install"]
         if not pcs or cache_mounted(ins, LISTS, "/var/lib/apt"):
@@ -181,27 +185,38 @@ def _update_point(cmds: list[tuple[Script | None, Command]], at: int) -> int | N
 _BODY = frozenset({"then", "else", "do"})  # reserved words before a command of a body
 
 
-def _later_needs_lists(ctx: DockerfileContext, ins: Instruction, memo: dict[int, bool]) -> bool:
+def _later_needs_lists(ctx: DockerfileContext, ins: Instruction, memo: _LaterNeeds) -> bool:
     """A later RUN in the stage, or any RUN of a stage built FROM it, uses the apt index
-    without its own update."""
+    without its own update. (Per stage, its last such RUN and whether a stage built from
+    it has one are computed once: linear in the file.)"""
     an = ctx.analysis
     stage = an.stage_of(ins)
     if stage is None:
         return True
-    for st in an.stages:
-        if st.index < stage.index:
-            continue
-        if st.index != stage.index and stage not in an.chain(st):
-            continue
-        for other in st.instructions:
-            if other.keyword != "RUN" or (st.index == stage.index
-                                          and other.span.start <= ins.span.start):
-                continue
-            key = id(other)
-            if key not in memo:
-                rest = other.rest
-                memo[key] = ("apt" in rest or any("apt" in h.body for h in other.heredocs)) \
-                    and _needs_old_lists(other)
-            if memo[key]:
-                return True
-    return False
+
+    def last_need(st: Stage) -> int | None:
+        if st.index not in memo.last:
+            memo.last[st.index] = next((o.span.start for o in reversed(st.instructions)
+                                        if o.keyword == "RUN" and _uses_old_lists(o)), None)
+        return memo.last[st.index]
+
+    last = last_need(stage)
+    if last is not None and last > ins.span.start:
+        return True
+    if stage.index not in memo.descendants:
+        memo.descendants[stage.index] = any(
+            last_need(st) is not None for st in an.stages
+            if st.index > stage.index and stage in an.chain(st)[1:])
+    return memo.descendants[stage.index]
+
+
+@dataclass(slots=True)
+class _LaterNeeds:
+    last: dict[int, int | None] = field(default_factory=dict)  # stage -> its last such RUN
+    descendants: dict[int, bool] = field(default_factory=dict)  # stage -> one built FROM it has one
+
+
+def _uses_old_lists(other: Instruction) -> bool:
+    rest = other.rest
+    return ("apt" in rest or any("apt" in h.body for h in other.heredocs)) \
+        and _needs_old_lists(other)
