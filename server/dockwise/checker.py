@@ -84,10 +84,18 @@ def discover(root: Path, settings_exclude: list[str], base: Path | None) -> Iter
                     rel = p.as_posix()
                 if spec.match_file(rel):
                     continue
+            sniff = False
             if is_dockerfile_name(name):
-                yield p, DOCKERFILE
-            elif is_compose_name(name) or (name.endswith((".yml", ".yaml")) and looks_like_compose(p)):
-                yield p, COMPOSE
+                kind = DOCKERFILE
+            elif is_compose_name(name) or name.endswith((".yml", ".yaml")):
+                kind, sniff = COMPOSE, not is_compose_name(name)
+            else:
+                continue
+            if _special(p):
+                continue  # a FIFO, socket or device: reading it could block for ever
+            if sniff and not looks_like_compose(p):
+                continue
+            yield p, kind
         if spec is not None:
             keep = []
             for d in dirnames:
@@ -98,6 +106,16 @@ def discover(root: Path, settings_exclude: list[str], base: Path | None) -> Iter
                 if not spec.match_file(rel + "/"):
                     keep.append(d)
             dirnames[:] = keep
+
+
+def _special(p: Path) -> bool:
+    """Not a regular file (nor a link to one, nor a dangling link: that is reported)."""
+    import stat
+
+    try:
+        return not stat.S_ISREG(p.stat().st_mode)
+    except OSError:
+        return False
 
 
 _COMPOSE_TOP = rb"(?m)^(?:services|include)[ \t]*:"  # compiled when a directory is scanned

@@ -181,6 +181,10 @@ def _check(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print("dockwise: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
+    if args.project_directory and not Path(args.project_directory).is_dir():
+        print(f"dockwise: --project-directory: no such directory: {args.project_directory}",
+              file=sys.stderr)
+        return EXIT_USAGE
 
     paths = args.paths or ["."]
     jobs: list[Job] = []
@@ -311,7 +315,7 @@ def _write_fixes(o: FileOutcome, stdin_mode: bool) -> str | None:
     if o.fixed_text is not None:
         from dockwise.checker import write_atomic
 
-        write_atomic(Path(o.path), o.fixed_text, o.encoding)
+        write_atomic(Path(o.path).resolve(), o.fixed_text, o.encoding)  # a symlink stays one
     return None
 
 

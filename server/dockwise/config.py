@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,34 @@ def _check_list(where: str, key: str, v: Any) -> list[str]:
     return list(v)
 
 
+# the options rules read (`[tool.dockwise.rules.<code or name>]`), with their types
+RULE_OPTIONS: dict[str, dict[str, type]] = {
+    "DF002": {"named-contexts": list},
+    "DF201": {"named-contexts": list, "pin-digest": bool},
+}
+
+
+def _check_rule_options(where: str, key: str, codes: Iterable[str], opts: dict[str, Any]) -> None:
+    known: dict[str, type] = {}
+    for code in codes:
+        known.update(RULE_OPTIONS.get(code, {}))
+    for name, value in opts.items():
+        if name not in known:
+            import difflib
+
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = (f" (did you mean `{close[0]}`?)" if close else
+                    f" (it takes {', '.join(f'`{k}`' for k in known)})" if known else
+                    " (it takes no options)")
+            raise ConfigError(f"{where}: `rules.{key}`: unknown option `{name}`{hint}")
+        want = known[name]
+        ok = isinstance(value, bool) if want is bool else (
+            isinstance(value, list) and all(isinstance(x, str) for x in value))
+        if not ok:
+            kind = "true or false" if want is bool else "a list of strings"
+            raise ConfigError(f"{where}: `rules.{key}.{name}` must be {kind}")
+
+
 def settings_from_mapping(data: dict[str, Any], where: str, base: Settings | None = None) -> Settings:
     """Validate a `[tool.dockwise]`-style table (kebab-case or camelCase keys)."""
     from dockwise.lint.registry import UnknownRuleError, expand_selector
@@ -169,7 +198,9 @@ def settings_from_mapping(data: dict[str, Any], where: str, base: Settings | Non
                         f"{where}: `compose-target` must be compose-v2, swarm or yaml-1.1")
                 s.compose_target = v
             elif key == "docs-base-url":
-                s.docs_base_url = str(v)
+                if not isinstance(v, str):
+                    raise ConfigError(f"{where}: `docs-base-url` must be a string (a URL)")
+                s.docs_base_url = v
             elif key == "registry-platform":
                 if not re.fullmatch(r"[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?", str(v)):
                     raise ConfigError(f"{where}: `registry-platform` must look like `linux/amd64`")
@@ -180,14 +211,15 @@ def settings_from_mapping(data: dict[str, Any], where: str, base: Settings | Non
                 if not isinstance(v, dict):
                     raise ConfigError(f"{where}: `rules` must be a table of tables")
                 for code, opts in v.items():
-                    expand_selector(code)
+                    codes = expand_selector(code)
                     if not isinstance(opts, dict):
                         raise ConfigError(f"{where}: `rules.{code}` must be a table")
+                    _check_rule_options(where, code, codes, opts)
                 s.rule_options = {**s.rule_options, **v}
         except UnknownRuleError as e:
             raise ConfigError(f"{where}: `{raw_key}`: {e}") from None
         except ValueError as e:
-            if isinstance(e, ConfigError):
+            if isinstance(e, ConfigError) and str(e).startswith(where):
                 raise
             raise ConfigError(f"{where}: `{raw_key}`: {e}") from None
     return s
@@ -241,7 +273,9 @@ def _has_dockwise_table(pp: Path) -> bool:
     try:
         t = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
-        return False
+        # broken, and seemingly configuring dockwise: `load_file` reports it (exit 2)
+        # rather than the lint silently running with other settings
+        return re.search(r"^\s*\[\s*tool\s*\.\s*dockwise", text, re.M) is not None
     return "tool" in t and "dockwise" in t["tool"]
 
 

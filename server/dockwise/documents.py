@@ -61,7 +61,7 @@ def decode(data: bytes) -> Decoded:
     else:
         enc = "utf-8"
     if enc == "utf-8" and b"\x00" in data[:8192]:
-        raise DecodeError("binary file (contains NUL bytes): not a text Dockerfile")
+        raise DecodeError("binary file (contains NUL bytes): not a text file")
     try:
         text = data.decode(enc)
     except UnicodeDecodeError as e:

@@ -625,7 +625,11 @@ def main(*, tcp: str | None = None) -> int:
     logging.getLogger().addHandler(handler)
     if tcp is not None:
         host, _, port = tcp.rpartition(":")
-        server.start_tcp(host or "127.0.0.1", int(port))
+        try:
+            server.start_tcp(host or "127.0.0.1", int(port))
+        except OSError as e:  # address in use, not allowed, unknown host
+            print(f"dockwise: cannot listen on {tcp}: {e.strerror or e}", file=sys.stderr)
+            return 2
     else:
         server.start_io(stdin, stdout)
     code = 0 if server.protocol._shutdown else 1

@@ -384,3 +384,72 @@ def test_fix_never_drops_a_value_dotenv_lacks(tmp_path: Path,
     assert 'JWT_SECRET: "${JWT_SECRET}"' in text
     assert "API_TOKEN: tok-123456" in text and "SESSION_SECRET: mine-9876" in text
     assert rc == 1 and "Found 2 problems" in out and "could not be applied" not in out
+
+
+def test_config_errors_name_the_file_and_key(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = project / ".dockwise.toml"
+    for text, message in [
+        ('[rules.DF201]\npin-digests = true\n',
+         "`rules.DF201`: unknown option `pin-digests` (did you mean `pin-digest`?)"),
+        ('[rules.DF201]\npin-digest = "yes"\n', "`rules.DF201.pin-digest` must be true or false"),
+        ('[rules.DF301]\nallow = ["root"]\n', "`rules.DF301`: unknown option `allow` (it takes no options)"),
+        ("docs-base-url = 5\n", "`docs-base-url` must be a string"),
+        ('min-compose-version = "abc"\n', "`min-compose-version`: invalid version 'abc'"),
+    ]:
+        cfg.write_text(text)
+        rc, _, err = run(capsys, str(project / "Dockerfile"))
+        assert rc == 2 and message in err and str(cfg) in err, (text, err)
+
+
+def test_broken_pyproject_with_dockwise_table_is_an_error(project: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    # not silently ignored (the lint would run with other settings than the user wrote)
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.dockwise\nselect = []\n')
+    rc, _, err = run(capsys, str(project / "Dockerfile"))
+    assert rc == 2 and "pyproject.toml: invalid TOML" in err
+    # a broken pyproject.toml that does not configure dockwise is not dockwise's business
+    from dockwise.config import find_config
+
+    (project / "pyproject.toml").write_text('[project\nname = "x"\n')
+    find_config.cache_clear()  # (remembered per directory within one process)
+    rc, _, err = run(capsys, str(project / "Dockerfile"), "--select", "DF001")
+    assert rc == 1 and err == ""
+
+
+def test_fix_through_a_symlink_keeps_the_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    real = tmp_path / "real.Dockerfile"
+    real.write_text("FROM a\nMAINTAINER x\n")
+    link = tmp_path / "Dockerfile"
+    link.symlink_to(real.name)
+    rc, _, _ = run(capsys, str(link), "--select", "DF007", "--fix")
+    assert rc == 0 and link.is_symlink()
+    assert real.read_text() == 'FROM a\nLABEL org.opencontainers.image.authors="x"\n'
+
+
+def test_discovery_skips_fifos(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    (tmp_path / "Dockerfile").write_text("FORM x\n")
+    os.mkfifo(tmp_path / "Dockerfile.pipe")  # opening it would block for ever
+    os.mkfifo(tmp_path / "stack.yml")
+    rc, out, _ = run(capsys, str(tmp_path), "--select", "DF001", "--format", "json")
+    assert rc == 1 and {Path(d["path"]).name for d in json.loads(out)} == {"Dockerfile"}
+
+
+def test_missing_project_directory_is_a_usage_error(project: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    rc, _, err = run(capsys, str(project), "--project-directory", str(project / "nope"))
+    assert rc == 2 and "--project-directory: no such directory" in err
+
+
+def test_tcp_port_in_use_is_one_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        r = subprocess.run([sys.executable, "-m", "dockwise", "--tcp", f"127.0.0.1:{port}"],
+                           capture_output=True, text=True, timeout=60, check=False)
+    assert r.returncode == 2 and r.stderr.startswith(f"dockwise: cannot listen on 127.0.0.1:{port}")
+    assert "Traceback" not in r.stderr

@@ -69,7 +69,7 @@ def test_config_schema_is_valid_and_matches_settings() -> None:
     validator = DRAFT(schema)
     good = {"select": ["DF", "DC101"], "ignore": ["latest-tag"], "severity": {"DF104": "warning"},
             "registry-lookup": True, "min-compose-version": "2.30", "compose-target": "swarm",
-            "rules": {"DF301": {"allow": ["root"]}}, "fail-level": "error"}
+            "rules": {"DF201": {"pin-digest": True}}, "fail-level": "error"}
     assert list(validator.iter_errors(good)) == []
     for bad in ({"registry-lookup": "yes"}, {"compose-target": "k8s"}, {"selct": ["DF"]},
                 {"severity": {"DF104": "loud"}}, {"min-compose-version": "two"}):

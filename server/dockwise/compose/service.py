@@ -20,6 +20,7 @@ from dockwise.compose.yaml_model import (
     Node,
     ScalarNode,
     SequenceNode,
+    compose_bool,
     get,
     mapping_items,
     resolve_plain,
@@ -200,7 +201,7 @@ def _volumes(node: Node) -> list[Mount]:
             lsrc = text_of(get(item, "source"))
             ltgt = text_of(get(item, "target"))
             ro_node = get(item, "read_only")
-            ro = isinstance(ro_node, ScalarNode) and scalar_value(ro_node) is True
+            ro = compose_bool(ro_node) is True
             out.append(Mount(item, kind, lsrc, ltgt, ro, False))
     return out
 
@@ -233,7 +234,7 @@ def _depends_on(node: Node) -> list[Dependency]:
                 continue
             cond = text_of(get(v, "condition")) or "service_started"
             req_node = get(v, "required")
-            required = not (isinstance(req_node, ScalarNode) and scalar_value(req_node) is False)
+            required = compose_bool(req_node) is not False
             out.append(Dependency(k.value, k, cond, required, False))
     return out
 
@@ -281,7 +282,7 @@ def healthcheck(svc: Service, text: str) -> Healthcheck | None:
     if not isinstance(hc, MappingNode):
         return None
     dis = get(hc, "disable")
-    disabled = isinstance(dis, ScalarNode) and scalar_value(dis, text) is True
+    disabled = compose_bool(dis, text) is True
     t = get(hc, "test")
     test: list[str] | str | None = None
     if isinstance(t, SequenceNode):

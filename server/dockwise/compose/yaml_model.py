@@ -386,6 +386,22 @@ def scalar_value(node: ScalarNode, text: str = "") -> Any:
     return v
 
 
+_TRUE = frozenset({"true", "yes", "y", "on"})
+_FALSE = frozenset({"false", "no", "n", "off"})
+
+
+def compose_bool(node: Node | None, text: str = "") -> bool | None:
+    """A boolean field as Compose reads it: a YAML boolean, or a string compose-go casts
+    (`yes`/`no`, `y`/`n`, `on`/`off`, `true`/`false`, any case); None otherwise."""
+    if not isinstance(node, ScalarNode):
+        return None
+    v = scalar_value(node, text)
+    if isinstance(v, bool):
+        return v
+    low = v.lower() if isinstance(v, str) else None
+    return True if low in _TRUE else False if low in _FALSE else None
+
+
 # ---------------------------------------------------------------------------------------
 # mappings
 

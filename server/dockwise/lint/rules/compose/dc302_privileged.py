@@ -23,7 +23,7 @@ No automatic fix: what the service really needs cannot be known from the file.
 
 from __future__ import annotations
 
-from dockwise.compose.yaml_model import ScalarNode, get_key, scalar_value
+from dockwise.compose.yaml_model import ScalarNode, compose_bool, get_key
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
@@ -38,7 +38,7 @@ def check(ctx: ComposeContext) -> None:
     for svc in ctx.services:
         v = svc.get("privileged")
         k = get_key(svc.node, "privileged")
-        if not isinstance(v, ScalarNode) or k is None or scalar_value(v, ctx.text) is not True:
+        if not isinstance(v, ScalarNode) or k is None or compose_bool(v, ctx.text) is not True:
             continue
         span = (Span(k.start_mark.index, v.end_mark.index)
                 if k.start_mark.index <= v.start_mark.index else ctx.span(v))

@@ -62,8 +62,8 @@ from dockwise.compose.yaml_model import (
     MappingNode,
     ScalarNode,
     SequenceNode,
+    compose_bool,
     get,
-    scalar_value,
 )
 from dockwise.dockerfile.analysis import windows_image
 from dockwise.lint.engine import ComposeContext
@@ -105,7 +105,7 @@ def check(ctx: ComposeContext) -> None:
         layers = service_layers(ctx.project, svc.name, ctx.read_text)
         ro = merged_get(layers, "read_only")
         if ro is not None and isinstance(ro[1], ScalarNode) and \
-                scalar_value(ro[1], ro[0].file.text) is True:
+                compose_bool(ro[1], ro[0].file.text) is True:
             continue
         if _windows(layers, ctx.project.env):
             continue  # Windows containers have no read-only root file system
