@@ -386,8 +386,8 @@ def scalar_value(node: ScalarNode, text: str = "") -> Any:
     return v
 
 
-_TRUE = frozenset({"true", "yes", "y", "on"})
-_FALSE = frozenset({"false", "no", "n", "off"})
+_CAST_TRUE = frozenset({"true", "yes", "y", "on"})  # compose-go's string -> bool cast
+_CAST_FALSE = frozenset({"false", "no", "n", "off"})
 
 
 def compose_bool(node: Node | None, text: str = "") -> bool | None:
@@ -399,7 +399,7 @@ def compose_bool(node: Node | None, text: str = "") -> bool | None:
     if isinstance(v, bool):
         return v
     low = v.lower() if isinstance(v, str) else None
-    return True if low in _TRUE else False if low in _FALSE else None
+    return True if low in _CAST_TRUE else False if low in _CAST_FALSE else None
 
 
 # ---------------------------------------------------------------------------------------
