@@ -6,7 +6,6 @@ Never imports pygls or lsprotocol.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from dockwise.documents import (
     compose_files_near,
     is_compose_name,
     is_dockerfile_name,
+    looks_like_compose_text,
 )
 from dockwise.lint.engine import (
     LintResult,
@@ -118,9 +118,6 @@ def _special(p: Path) -> bool:
         return False
 
 
-_COMPOSE_TOP = rb"(?m)^(?:services|include)[ \t]*:"  # compiled when a directory is scanned
-
-
 def looks_like_compose(path: Path) -> bool:
     """A YAML file whose top level has `services:` or `include:` (cheap pre-check)."""
     try:
@@ -128,7 +125,7 @@ def looks_like_compose(path: Path) -> bool:
             head = fh.read(256 * 1024)
     except OSError:
         return False
-    return re.search(_COMPOSE_TOP, head) is not None
+    return looks_like_compose_text(head.decode("utf-8", "replace"))
 
 
 def file_settings(job: Job) -> Settings:

@@ -29,6 +29,19 @@ def is_compose_name(path: str | PurePath) -> bool:
     return bool(_COMPOSE_RE.match(PurePath(path).name))
 
 
+_COMPOSE_TOP = re.compile(r"(?m)^(?:services|include)[ \t]*:")
+
+
+def looks_like_compose_text(text: str) -> bool:
+    """YAML whose top level has `services:` or `include:` (a cheap test, for YAML files
+    that a Compose name does not identify)."""
+    return _COMPOSE_TOP.search(text) is not None
+
+
+def is_yaml(path: str | PurePath, language_id: str | None = None) -> bool:
+    return language_id == "yaml" or str(path).endswith((".yml", ".yaml"))
+
+
 def kind_for(path: str | PurePath, language_id: str | None = None) -> str | None:
     if language_id == "dockerfile":
         return DOCKERFILE

@@ -413,7 +413,7 @@ def did_change(ls: DockwiseServer, params: t.DidChangeTextDocumentParams) -> Non
         else:
             doc.replace(0, len(doc.text), ch.text)
     doc.version = params.text_document.version
-    if doc.kind is None:
+    if doc.kind is None and not doc.sniff():
         return
     ls.lint(doc.uri)
     ls.lint_dependants(doc)

@@ -319,6 +319,17 @@ async def test_ranges_use_the_negotiated_encoding(client: LanguageClient, tmp_pa
     assert d.range.start.character != line.index("apt ")  # code points would be wrong here
 
 
+async def test_yaml_with_services_is_a_compose_file(client: LanguageClient, tmp_path: Path) -> None:
+    # no Compose name, opened as `yaml`: a top-level `services:` makes it a Compose file,
+    # also when it gets one only after opening
+    stack = Doc(client, tmp_path / "stack.yaml", "services:\n  web:\n    image: nginx:latest\n", "yaml")
+    assert "DC101" in codes(await stack.diagnostics())
+    later = Doc(client, tmp_path / "later.yml", "# soon\n", "yaml")
+    later.change([t.TextEdit(t.Range(t.Position(1, 0), t.Position(1, 0)),
+                             "services:\n  db:\n    image: redis\n")])
+    assert "DC101" in codes(await later.diagnostics())
+
+
 async def test_formatting_is_offered_for_dockerfiles_only(client: LanguageClient) -> None:
     """A client that can register formatting dynamically (VS Code) gets it for Dockerfiles
     only, so it does not list dockwise as a formatter of Compose YAML; others get the

@@ -151,7 +151,7 @@ function ensureStarted(): void {
 }
 
 function isHandled(doc: vscode.TextDocument): boolean {
-  return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') && handles(doc.languageId, doc.uri.fsPath);
+  return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') && handles(doc.languageId, doc.uri.fsPath, doc.languageId === 'yaml' ? doc.getText() : '');
 }
 
 export function activate(context: vscode.ExtensionContext): void {

@@ -43,8 +43,8 @@ class Uri {
   toString(): string { return `${this.scheme}://${this.fsPath}`; }
 }
 
-export function doc(languageId: string, path: string, scheme = 'file'): unknown {
-  return { languageId, uri: new Uri(scheme, path) };
+export function doc(languageId: string, path: string, scheme = 'file', text = ''): unknown {
+  return { languageId, uri: new Uri(scheme, path), getText: () => text };
 }
 
 export const vscodeStub = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dockwise.documents import kind_for
+from dockwise.documents import COMPOSE, is_yaml, kind_for, looks_like_compose_text
 from dockwise.text import LineIndex
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
@@ -48,6 +48,14 @@ class OpenDocument:
     version: int
     text: str
     _index: LineIndex | None = field(default=None, repr=False)
+    yaml: bool = False  # a YAML document: a Compose file when its content says so
+
+    def sniff(self) -> bool:
+        """Whether this YAML document has just become a Compose file by its content."""
+        if self.kind is None and self.yaml and looks_like_compose_text(self.text):
+            self.kind = COMPOSE
+            return True
+        return False
 
     @property
     def index(self) -> LineIndex:
@@ -77,4 +85,7 @@ def path_of(uri: str) -> Path | None:
 def make_document(uri: str, language_id: str | None, version: int, text: str) -> OpenDocument:
     path = path_of(uri)
     name = path.name if path is not None else uri.rsplit("/", 1)[-1]
-    return OpenDocument(uri, path, kind_for(name, language_id), version, text)
+    doc = OpenDocument(uri, path, kind_for(name, language_id), version, text,
+                       yaml=is_yaml(name, language_id))
+    doc.sniff()  # `stack.yaml` with a top-level `services:` is a Compose file
+    return doc
