@@ -41,7 +41,8 @@ def rule(
         module = sys.modules[fn.__module__]
         doc = (module.__doc__ or "").strip()
         m = re.search(r"## What it does\s*\n(.+?)(?:\n\s*\n|\n##|$)", doc, re.S)
-        summary = " ".join(m.group(1).split()) if m else name
+        # (its first paragraph; one that introduces a list ends at its colon)
+        summary = " ".join(m.group(1).split()).rstrip(":") if m else name
         language = "compose" if code.startswith("DC") else "dockerfile"
         meta = RuleMeta(code=code, name=name, severity=severity, summary=summary, doc=doc,
                         fix=fix, language=language, enabled_by_default=enabled,
