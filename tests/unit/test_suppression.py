@@ -43,6 +43,16 @@ def test_unknown_ids_are_reported() -> None:
     assert any("unknown rule `latets-tag`" in m for m in msgs)
 
 
+def test_unknown_hadolint_ids_are_reported() -> None:
+    # hadolint's own codes and ShellCheck's are known (even those no dockwise rule mirrors)
+    text = ("FROM a\n# hadolint ignore=DL0000,DL3059,SC2086\nRUN true\n"
+            "# hadolint global ignore=XX1\nRUN true\n")
+    res = lint_dockerfile_text(text, None, Settings(select=["DF001"]))
+    msgs = [v.message for v in res.violations]
+    assert len(msgs) == 2, msgs
+    assert "unknown hadolint rule `DL0000`" in msgs[0] and "unknown hadolint rule `XX1`" in msgs[1]
+
+
 def test_hadolint_pragmas_exact_equivalents() -> None:
     text = "FROM a\n# hadolint ignore=DL4000\nMAINTAINER x\nMAINTAINER y\n"
     assert codes(text) == [("DF007", 4)]

@@ -255,24 +255,32 @@ def _postprocess(
 
 
 def _unknown_pragma_ids(pragmas: Iterable[Any], settings: Settings, code: str) -> list[Violation]:
-    """Unknown rule ids in dockwise pragmas, reported under ``code`` (DF001 / DC001)."""
+    """Unknown rule ids in dockwise and hadolint pragmas, reported under ``code`` (DF001 /
+    DC001): a suppression that names no rule suppresses nothing."""
+    from dockwise.lint.suppression import HADOLINT_CODES, SHELLCHECK_CODE
+
     out: list[Violation] = []
-    pragmas = [p for p in pragmas if p.kind == "dockwise"]
+    pragmas = list(pragmas)
     if not pragmas or code not in settings.enabled_for(language_of(code)):
         return out
     rules = all_rules()
     names = {r.meta.name for r in rules.values()}
     meta = rules[code].meta
     for p in pragmas:
-        if p.kind != "dockwise":
-            continue
         for ident, span in p.ids:
-            if ident.upper() in rules or ident.lower() in names or ident.lower() == "all":
+            if p.kind == "hadolint":
+                if ident.upper() in HADOLINT_CODES or SHELLCHECK_CODE.fullmatch(ident.upper()):
+                    continue
+                known: list[str] = sorted(HADOLINT_CODES)
+                what = "hadolint rule"
+            elif ident.upper() in rules or ident.lower() in names or ident.lower() == "all":
                 continue
-            close = difflib.get_close_matches(ident.upper(), list(rules), n=1)
+            else:
+                known, what = list(rules), "rule"
+            close = difflib.get_close_matches(ident.upper(), known, n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
             out.append(Violation(meta.code, meta.name, Severity.WARNING,
-                                 f"unknown rule `{ident}` in suppression comment{hint}", span))
+                                 f"unknown {what} `{ident}` in suppression comment{hint}", span))
     return out
 
 

@@ -23,6 +23,12 @@ from dockwise.dockerfile.model import Comment, Dockerfile
 from dockwise.text import LineIndex, Span
 
 _DW = re.compile(r"^dockwise\s*:\s*(ignore|ignore-file)\s*=\s*(.*)$", re.I)
+# hadolint's rule codes (2.12-2.14; DL3005, DL3017, DL3031 and DL3039 were retired but may
+# still stand in old pragmas), and ShellCheck's, which hadolint pragmas may name too
+HADOLINT_CODES = frozenset(
+    ["DL1000", "DL1001", "DL4000", "DL4001", "DL4003", "DL4004", "DL4005", "DL4006"]
+    + [f"DL{n}" for n in range(3000, 3068)])
+SHELLCHECK_CODE = re.compile(r"SC\d{4}")
 _HL = re.compile(r"^hadolint\s+(?:(global|stage)\s+)?ignore\s*=\s*(.*)$", re.I)
 
 
