@@ -273,6 +273,24 @@ async def test_gpu_block_completion(client: LanguageClient, tmp_path: Path) -> N
     assert any(label.startswith("nvidia GPU") for label in labels), labels
 
 
+async def test_completion_follows_the_project_config(client: LanguageClient, tmp_path: Path) -> None:
+    # `gpus:` needs Compose 2.30: offered when the project says so, also before the first lint
+    (tmp_path / ".dockwise.toml").write_text('min-compose-version = "2.30"\n')
+    text = "services:\n  web:\n    image: nginx:1.27\n    gp"
+    doc = Doc(client, tmp_path / "compose.yaml", text, "dockercompose")
+    for _ in range(2):
+        res = await client.text_document_completion_async(t.CompletionParams(
+            t.TextDocumentIdentifier(doc.uri), doc.position("    gp", 6)))
+        assert isinstance(res, t.CompletionList) and "gpus" in [i.label for i in res.items]
+        await doc.diagnostics()
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / ".dockwise.toml").write_text('min-compose-version = "2.20"\n')
+    other = Doc(client, tmp_path / "sub" / "compose.yaml", text, "dockercompose")
+    res = await client.text_document_completion_async(t.CompletionParams(
+        t.TextDocumentIdentifier(other.uri), other.position("    gp", 6)))
+    assert isinstance(res, t.CompletionList) and "gpus" not in [i.label for i in res.items]
+
+
 async def test_half_typed_compose_key_completion(client: LanguageClient, tmp_path: Path) -> None:
     text = "services:\n  web:\n    image: nginx:1.27\n    restart: alw\n    heal"
     doc = Doc(client, tmp_path / "compose.yaml", text, "dockercompose")

@@ -93,11 +93,20 @@ def _completion(feature: Feature) -> None:
         tags = _caps_get(ci, "tag_support", "value_set") or []
         modes = _caps_get(ci, "insert_text_mode_support", "value_set") or []
         res = ls.scheduler.results.get(doc.uri)
-        mcv = res.settings.min_compose_version if res is not None else "2.20"
         text, index, pos = doc.text, doc.index, ls.pos
         offset = _offset(ls, doc, params.position)
-        items = await ls.in_thread(lambda: complete(doc.kind, text, offset, snippets=snippets,
-                                                    min_compose_version=mcv))
+        editor, epoch = ls.editor, ls.editor_epoch
+
+        def run() -> list[Any]:
+            from dockwise.lsp.linting import effective_settings
+
+            # the settings of the last lint; before the first one, the project's own
+            settings = res.settings if res is not None else effective_settings(
+                doc.path, editor, epoch)[0]
+            return complete(doc.kind, text, offset, snippets=snippets,
+                            min_compose_version=settings.min_compose_version)
+
+        items = await ls.in_thread(run)
         out = []
         for it in items:
             documentation: str | t.MarkupContent | None = None
