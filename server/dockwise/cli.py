@@ -206,10 +206,21 @@ def _check(args: argparse.Namespace) -> int:
                 st = settings_for(p / "Dockerfile", Path(args.config) if args.config else None)
                 base = st.config_path.parent if st.config_path else p
                 for fp, kind in discover(p, st.exclude, base):
-                    jobs.append(Job(path=str(fp), kind=kind, **common))
+                    # as given, then as discovered under it (`./app/Dockerfile` stays so)
+                    shown = os.path.join(raw, os.path.relpath(fp, p))
+                    jobs.append(Job(path=shown, kind=kind, **common))
             else:
                 kind = COMPOSE if is_compose_name(p) or p.suffix in (".yml", ".yaml") else DOCKERFILE
-                jobs.append(Job(path=str(p), kind=kind, **common))
+                jobs.append(Job(path=raw, kind=kind, **common))
+        # a file named twice (`Dockerfile` and its directory) is checked once
+        seen: set[str] = set()
+        unique: list[Job] = []
+        for j in jobs:
+            key = j.path if j.data is not None else os.path.realpath(j.path)
+            if key not in seen:
+                seen.add(key)
+                unique.append(j)
+        jobs = unique
         # validate every config file that applies before linting
         for j in jobs:
             settings_for(Path(j.path).absolute(), Path(args.config) if args.config else None)

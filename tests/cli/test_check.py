@@ -453,3 +453,11 @@ def test_tcp_port_in_use_is_one_line(tmp_path: Path) -> None:
                            capture_output=True, text=True, timeout=60, check=False)
     assert r.returncode == 2 and r.stderr.startswith(f"dockwise: cannot listen on 127.0.0.1:{port}")
     assert "Traceback" not in r.stderr
+
+
+def test_paths_as_given_and_each_file_once(project: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    rc, out, _ = run(capsys, "./Dockerfile", ".", "./sub/", "--select", "DF001", "--format", "json")
+    paths = [d["path"] for d in json.loads(out)]
+    assert rc == 1 and paths == ["./Dockerfile"]  # not again for `.`; as typed, not `Dockerfile`
