@@ -95,11 +95,21 @@ def _rejects(case: Path) -> tuple[bool, str]:
 # DC013 cases that only miss `secrets.*.file` / `configs.*.file`: Compose loads the
 # project and fails only at `up` (DC013's message says so) — `config` must accept them
 LOAD_OK_CASES = [FIXTURES / "DC013" / "secrets_used.yaml"]
+# a service in a profile: Compose reads its env_file only when the profile is enabled
+PROFILE_CASES = {FIXTURES / "DC013" / "profiled_env_file.yaml": "test"}
 ORACLE_CASES = [
     p for code in ("DC002", "DC003", "DC005", "DC006", "DC010", "DC013")
     for p in sorted((FIXTURES / code).iterdir())
     if not p.name.startswith("ok") and not p.name.endswith(".toml") and p not in LOAD_OK_CASES
+    and p not in PROFILE_CASES
 ]
+
+
+@pytest.mark.parametrize("case", list(PROFILE_CASES), ids=[p.name for p in PROFILE_CASES])
+def test_compose_rejects_profiled_fixtures_with_their_profile(case: Path) -> None:
+    assert compose_config(case, "-q").returncode == 0
+    enabled = compose_config(case, "-q", env={"COMPOSE_PROFILES": PROFILE_CASES[case]})
+    assert enabled.returncode != 0 and "not found" in enabled.stderr, enabled.stderr
 
 
 @pytest.mark.parametrize("case", ORACLE_CASES, ids=[f"{p.parent.name}/{p.name}" for p in ORACLE_CASES])

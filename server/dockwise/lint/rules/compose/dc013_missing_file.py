@@ -46,6 +46,7 @@ from dockwise.compose.yaml_model import (
     Node,
     ScalarNode,
     SequenceNode,
+    compose_bool,
     get,
     mapping_items,
 )
@@ -100,14 +101,20 @@ def check(ctx: ComposeContext) -> None:
                     check_path(n, own_dir, "included file")
     for svc in ctx.services:
         ef = svc.get("env_file")
+        profiles = svc.get("profiles")
+        in_profiles = [text_of(x, ctx.text) for x in profiles.value] if isinstance(
+            profiles, SequenceNode) else []
+        # a service in profiles is loaded only when one of them is enabled
+        effect = ("Compose refuses the project" if not in_profiles else
+                  "Compose refuses the project when the service's profile is enabled ("
+                  + ", ".join(f"`--profile {n}`" for n in in_profiles if n) + ")")
         for n in ef.value if isinstance(ef, SequenceNode) else [ef]:
             if isinstance(n, MappingNode):
-                req = get(n, "required")
-                if isinstance(req, ScalarNode) and text_of(req, ctx.text) == "false":
+                if compose_bool(get(n, "required"), ctx.text) is False:
                     continue
-                check_path(get(n, "path"), project_dir, "`env_file`")
+                check_path(get(n, "path"), project_dir, "`env_file`", effect)
             elif isinstance(n, ScalarNode):
-                check_path(n, project_dir, "`env_file`")
+                check_path(n, project_dir, "`env_file`", effect)
         ext = svc.get("extends")
         if isinstance(ext, MappingNode):
             check_path(get(ext, "file"), own_dir, "`extends.file`")
