@@ -138,7 +138,8 @@ PORT_SPECS = ["3001", "127.0.0.1:3001", "127.0.0.1:3001:80", "[::1]:80:80", "::1
               "::1:8080:80", "80-81:90-91", "80-81:90", "80:90-91", "a:80", "8080:80/udp",
               "80/SCTP", "80/xyz", "0.0.0.0::80", "70000:80", "65535:65536", "localhost:80:80",
               "80:80:80", "80-79:80", "80-:80", "[::1:80:80", "::ffff:1.2.3.4:80:80", ":80",
-              "0:0", "080:80"]
+              "0:0", "080:80", "80/", "1.2.3.4:1:80/", "[::1]::80", "[]:80:80", "8080:80/",
+              "80/tcp/udp", "[::1]:80", "80:", "80/ tcp", "1.2.3.4:80:80/TCP"]
 
 
 @pytest.mark.parametrize("spec", PORT_SPECS)
@@ -149,3 +150,7 @@ def test_port_specs_as_docker_parses_them(spec: str, tmp_path: Path) -> None:
     p.write_text(f'services:\n  s:\n    image: x\n    ports:\n      - "{spec}"\n')
     rejected, err = _rejects(p)
     assert (port_spec_error(spec) is not None) == rejected, (spec, port_spec_error(spec), err)
+    # the whole lint agrees: the schema (DC001) refuses no spec Compose accepts
+    res = lint_compose_text(p.read_text(), p, settings_from_mapping({"select": ["DC0"]}, ""))
+    flagged = [v.message for v in res.violations if v.code in ("DC001", "DC010")]
+    assert bool(flagged) == rejected, (spec, flagged, err)

@@ -266,7 +266,7 @@ def port_spec_error(raw: str) -> str | None:
     host = parts[-2] if len(parts) > 1 else ""
     ip = ":".join(parts[:-2])
     container, _, proto = container.partition("/")
-    proto = proto.split("/")[0] or "tcp"
+    proto = proto or "tcp"  # `80/` is tcp; `80/tcp/udp` is refused
     if ip.startswith("["):
         if "]" not in ip or not ip.endswith("]"):
             return f"invalid IP address `{ip}`"
