@@ -9,7 +9,8 @@ Reports what `docker compose config` rejects although a schema cannot express it
   `deploy.resources` twin (`limits.memory`, `limits.cpus`, `reservations.memory`,
   `limits.pids`), an absent twin counting as 0 when its `limits:`/`reservations:` is
   there (`pids_limit: 256` beside `limits: {memory: 1G}` is refused);
-- two different mounts on the same container target in one `volumes:` list;
+- two different mounts on the same container target in one `volumes:` list, and one
+  target written two ways in the long syntax (`/data` and `/data/`);
 - a short-syntax port Docker cannot parse (`127.0.0.1:3001` reads the address as the host
   port, `::1:80`, a port above 65535, a reversed range, ranges of different lengths);
 - a `healthcheck.test` list that does not start with `CMD`, `CMD-SHELL` or `NONE`;
@@ -19,8 +20,8 @@ Reports what `docker compose config` rejects although a schema cannot express it
 ## Why is this bad?
 `docker compose` refuses the project (`service "web" has neither an image nor a build
 context specified`, `can't set distinct values on 'scale' and 'deploy.replicas'`,
-`invalid hostPort: 127.0.0.1`, …); of two different mounts on one target, Compose
-silently keeps only the last.
+`invalid hostPort: 127.0.0.1`, `target /data already mounted`, …); of two different mounts
+on one target, Compose silently keeps only the last.
 
 ## Example
 ```yaml
@@ -46,12 +47,16 @@ cannot be read; a `provider:` service needs neither. Sizes are compared as byte 
 project `.env`, and skipped when that is not enough. Duplicate mount targets are checked
 per `volumes:` list (an override's mount replaces the base's mount on the same target;
 within one list Compose v2 also keeps only the last mount, so the finding says the first
-is dropped). A service without `image`/`build` is not reported when another Compose file
+is dropped). Compose keys mounts by target, cleaned in the short syntax (`/x/` is `/x`) and
+as written in the long one, so `/x` and `/x/` in the long syntax are two mounts it then
+refuses; one mount written twice (`./a` and `./a/` name one directory; the same `ro`,
+`z`, `nocopy` options) is redundant, not reported. A service without `image`/`build` is not reported when another Compose file
 in the same directory defines it with one (`-f compose.yaml -f compose.prod.yaml`).
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Collection
 
@@ -64,8 +69,15 @@ from dockwise.compose.graph import (
     project_model,
     sibling_completes,
 )
-from dockwise.compose.service import Service, text_of, volumes
-from dockwise.compose.yaml_model import MappingNode, ScalarNode, SequenceNode, get, values
+from dockwise.compose.service import Mount, Service, split_volume, text_of, volumes
+from dockwise.compose.yaml_model import (
+    MappingNode,
+    ScalarNode,
+    SequenceNode,
+    get,
+    to_python,
+    values,
+)
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.types import Severity
@@ -208,24 +220,51 @@ def check(ctx: ComposeContext) -> None:
 
 
 def _mount_targets(ctx: ComposeContext, svc: Service) -> None:
-    seen: dict[str, int] = {}
-    first: dict[str, tuple[str, str | None, bool]] = {}
+    """Compose keys a service's mounts by target — cleaned in the short syntax, as written
+    in the long one — and keeps the last mount of each key; two keys that name the same
+    directory (`/x` and `/x/` in the long syntax) make it refuse the file."""
+    by_key: dict[str, tuple[int, object]] = {}
+    by_dir: dict[str, tuple[str, int]] = {}
     for m in volumes(svc, ctx.text):
         if not m.target or "$" in m.target:
             continue
-        tgt = m.target.rstrip("/") or "/"
-        if first.setdefault(tgt, (m.type, m.source, m.read_only)) == (m.type, m.source, m.read_only) \
-                and tgt in seen:
-            continue  # the same mount twice: redundant, nothing is dropped
-        if tgt in seen:
-            where = m.node
-            if isinstance(m.node, MappingNode):
-                where = get(m.node, "target") or m.node
-            ctx.report(where, f"service `{svc.name}` mounts two volumes on `{tgt}` (first on "
-                       f"line {seen[tgt]}): Compose keeps only the last one and silently drops "
-                       "the other")
-        else:
-            seen[tgt] = m.node.start_mark.line + 1
+        tgt = posixpath.normpath(m.target)
+        key = tgt if m.short else m.target
+        line = m.node.start_mark.line + 1
+        where = m.node
+        if isinstance(m.node, MappingNode):
+            where = get(m.node, "target") or m.node
+        ident = _mount_identity(m, ctx.text)
+        if key in by_key:
+            if by_key[key][1] != ident:
+                ctx.report(where, f"service `{svc.name}` mounts two volumes on `{tgt}` (first "
+                           f"on line {by_key[key][0]}): Compose keeps only the last one and "
+                           "silently drops the other")
+            by_key[key] = (by_key[key][0], ident)
+            continue
+        by_key[key] = (line, ident)
+        if tgt in by_dir and by_dir[tgt][0] != key:
+            ctx.report(where, f"service `{svc.name}` mounts `{tgt}` twice (first on line "
+                       f"{by_dir[tgt][1]}, written differently): Compose refuses the file "
+                       f"(`target {tgt} already mounted`)")
+        by_dir.setdefault(tgt, (key, line))
+
+
+def _mount_identity(m: Mount, text: str) -> object:
+    """What Compose mounts: two entries with the same identity are one mount written twice
+    (`./a` and `./a/` are one directory; `ro`, `:z` or `nocopy` make a different mount)."""
+    src = m.source
+    if src and m.type == "bind":
+        src = src.rstrip("/") or "/"
+    if m.short:
+        parts = split_volume(text_of(m.node) or "")
+        options = frozenset(parts[2].split(",")) - {"rw", ""} if len(parts) > 2 else frozenset()
+        return (m.type, src, options)
+    settings = to_python(m.node, text)
+    if isinstance(settings, dict):
+        for key in ("type", "source", "target", "read_only"):
+            settings.pop(key, None)
+    return (m.type, src, m.read_only, repr(settings))
 
 
 def _port_specs(ctx: ComposeContext, svc: Service, env: dict[str, str]) -> None:
