@@ -261,10 +261,29 @@ def parse_syntax(value: str) -> tuple[int, int] | None:
     return (major, minor)
 
 
+_WINDOWS_REPOS = ("nanoserver", "servercore", "windowsservercore")
+_WINDOWS_TAGS = ("nanoserver", "servercore", "ltsc20", "windows")
+
+
 def windows_image(name: str) -> bool:
-    """A Windows image by its reference (`…/windows/servercore:ltsc2022`, `…nanoserver…`)."""
-    name = name.lower()
-    return any(w in name for w in ("windows", "nanoserver", "servercore", "ltsc20"))
+    """A Windows image by its reference: Microsoft's `windows/…` and `dotnet/framework/…`
+    repositories, a `nanoserver`/`servercore` repository (`nanoserver-insider` too), a
+    `…-windows` one (`stefanscherer/mongo-windows`), a Windows tag
+    (`python:3.12-windowsservercore-ltsc2022`, `golang:1.22-nanoserver`).
+    `dockurr/windows`, a Linux container that runs a Windows VM, is not one."""
+    ref = name.lower().split("@", 1)[0]
+    repo, colon, tag = ref.rpartition(":")
+    if not colon or "/" in tag:
+        repo, tag = ref, ""
+    parts = repo.split("/")
+    if parts[0] == "mcr.microsoft.com" and (parts[1:2] == ["windows"]
+                                            or parts[1:3] == ["dotnet", "framework"]):
+        return True
+    for p in parts[1:] or parts:
+        tokens = re.split(r"[-_.]", p)
+        if any(t in _WINDOWS_REPOS for t in tokens) or (p != "windows" and "windows" in tokens):
+            return True
+    return any(w in tag for w in _WINDOWS_TAGS)
 
 
 def program_name(path: str) -> str:
