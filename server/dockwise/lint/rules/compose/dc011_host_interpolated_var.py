@@ -30,7 +30,8 @@ Use instead:
 ## Fix safety
 Safe where a shell runs the text in the container (`sh -c "…"` / `bash -lc "…"`, the
 script of a shell `entrypoint` — `[sh, -c]` with the script as the command, or a bare
-shell with the command `[-c, script]` — `CMD-SHELL`, a string `healthcheck.test`): `$` → `$$`
+shell with the command `[-c, script]` or `-c "script"` — shell options before `-c`
+(`bash -o pipefail -x -c`), `CMD-SHELL`, a string `healthcheck.test`): `$` → `$$`
 and the shell expands the container's value. Unsafe elsewhere: an exec-form list runs no
 shell, so `$$VAR` passes the literal text `$VAR`; the message says to add a shell.
 
@@ -74,8 +75,7 @@ from dockwise.compose.yaml_model import (
 from dockwise.lint.engine import ComposeContext
 from dockwise.lint.registry import rule
 from dockwise.lint.rules.compose.dc012_command_without_shell import (
-    is_c_flag,
-    is_shell,
+    script_index,
     split_words,
     split_words_at,
 )
@@ -152,30 +152,22 @@ def container_env(ctx: ComposeContext, layers: list[Layer]) -> ContainerEnv:
     return out
 
 
-def _shell_items(items: list[Node], text: str) -> tuple[set[int], bool]:
-    """Ids of items a shell runs (the script after `sh -c`) for an exec-form list."""
-    vals = [text_of(x, text) or "" for x in items]
-    if len(vals) >= 3 and is_shell(vals[0]) and is_c_flag(vals[1]):
-        return {id(items[2])}, True
-    return set(), False
+def _argv(node: Node | None, text: str) -> list[str]:
+    """A command or entrypoint as the words Compose passes: a list's items, a string split
+    as Compose splits it."""
+    if isinstance(node, SequenceNode):
+        return [text_of(x, text) or "" for x in node.value]
+    if isinstance(node, ScalarNode):
+        return split_words(node.value)[0]
+    return []
 
 
-def _script_item(ep: Node | None, text: str, command: list[Node], command_text: str) -> int | None:
-    """The index of the command item a shell entrypoint runs as its script: the first
-    under an entrypoint `[sh, -c]`, the second under a bare shell entrypoint (`bash`)
-    when the command starts with `-c`."""
-    if isinstance(ep, SequenceNode):
-        vals = [text_of(x, text) or "" for x in ep.value]
-    elif isinstance(ep, ScalarNode):
-        vals, _ = split_words(ep.value)
-    else:
-        return None
-    if len(vals) == 2 and is_shell(vals[0]) and is_c_flag(vals[1]):
-        return 0
-    if len(vals) == 1 and is_shell(vals[0]) and len(command) >= 2 \
-            and is_c_flag(text_of(command[0], command_text) or ""):
-        return 1
-    return None
+def _shell_items(items: list[Node], text: str, prefix: list[str] | None = None) -> set[int]:
+    """Ids of the items a shell runs as its script: `sh -c` in the list, or in ``prefix``
+    (the entrypoint the list is the command of: `entrypoint: [bash]`, `command: [-c, …]`)."""
+    pre = prefix or []
+    i = script_index(pre + [text_of(x, text) or "" for x in items])
+    return {id(items[i - len(pre)])} if i is not None and i >= len(pre) else set()
 
 
 @rule(code="DC011", name="host-interpolated-var", severity=Severity.WARNING,
@@ -186,44 +178,51 @@ def check(ctx: ComposeContext) -> None:
         if "command" not in keys and "entrypoint" not in keys and "healthcheck" not in keys:
             continue
         layers: list[Layer] | None = None
-        # (node, how it runs: EXEC, SCRIPT or WORDS) for every scalar to check
-        todo: list[tuple[ScalarNode, str]] = []
+        # (node, how it runs: EXEC, SCRIPT or WORDS, the shell entrypoint a WORDS string
+        # command is the `-c …` of) for every scalar to check
+        todo: list[tuple[ScalarNode, str, list[str]]] = []
         for field in ("command", "entrypoint"):
             node = keys.get(field)
+            if not isinstance(node, (ScalarNode, SequenceNode)):
+                continue
+            entrypoint: list[str] = []
+            if field == "command" and node.value:
+                layers = layers or _layers(ctx, svc)
+                ep_found = merged_get(layers, "entrypoint")
+                if ep_found:
+                    entrypoint = _argv(ep_found[1], ep_found[0].file.text)
             if isinstance(node, ScalarNode):
-                words, _ = split_words(node.value)
-                shell = len(words) > 2 and is_shell(words[0]) and is_c_flag(words[1])
-                todo.append((node, WORDS if shell else EXEC))
-            elif isinstance(node, SequenceNode):
-                shell_ids, _ = _shell_items(node.value, ctx.text)
-                if field == "command" and node.value:
-                    layers = layers or _layers(ctx, svc)
-                    ep_found = merged_get(layers, "entrypoint")
-                    ep = ep_found[1] if ep_found else None
-                    at = _script_item(ep, ep_found[0].file.text if ep_found else "",
-                                      node.value, ctx.text)
-                    if at is not None:
-                        shell_ids.add(id(node.value[at]))
-                todo.extend((x, SCRIPT if id(x) in shell_ids else EXEC)
-                            for x in node.value if isinstance(x, ScalarNode))
+                words = _argv(node, ctx.text)
+                if script_index(words) is not None:
+                    todo.append((node, WORDS, []))
+                else:
+                    i = script_index(entrypoint + words) if entrypoint else None
+                    ok = i is not None and i >= len(entrypoint)
+                    todo.append((node, WORDS if ok else EXEC, entrypoint if ok else []))
+                continue
+            shell_ids = _shell_items(node.value, ctx.text)
+            if entrypoint:
+                shell_ids |= _shell_items(node.value, ctx.text, entrypoint)
+            todo.extend((x, SCRIPT if id(x) in shell_ids else EXEC, [])
+                        for x in node.value if isinstance(x, ScalarNode))
         test = get(keys.get("healthcheck"), "test")
         if isinstance(test, ScalarNode):
-            todo.append((test, SCRIPT))
+            todo.append((test, SCRIPT, []))
         elif isinstance(test, SequenceNode) and test.value:
             first = (text_of(test.value[0], ctx.text) or "").upper()
             rest = test.value[1:]
             if first == "CMD-SHELL":
-                todo.extend((x, SCRIPT) for x in rest if isinstance(x, ScalarNode))
+                todo.extend((x, SCRIPT, []) for x in rest if isinstance(x, ScalarNode))
             elif first == "CMD":
-                shell_ids, _ = _shell_items(rest, ctx.text)
-                todo.extend((x, SCRIPT if id(x) in shell_ids else EXEC)
+                shell_ids = _shell_items(rest, ctx.text)
+                todo.extend((x, SCRIPT if id(x) in shell_ids else EXEC, [])
                             for x in rest if isinstance(x, ScalarNode))
-        todo = [(node, mode) for node, mode in todo if "$" in node.value]
+        todo = [t for t in todo if "$" in t[0].value]
         if not todo:
             continue  # (what the container's environment holds is read only when needed)
         cenv = container_env(ctx, layers or _layers(ctx, svc))
-        for node, mode in todo:
-            _check_scalar(ctx, node, mode, cenv)
+        for node, mode, entrypoint in todo:
+            _check_scalar(ctx, node, mode, cenv, entrypoint)
 
 
 def _layers(ctx: ComposeContext, svc: Service) -> list[Layer]:
@@ -268,23 +267,20 @@ def _script_quiet(script: str, offsets: list[int]) -> set[int]:
     return out
 
 
-def _script_word(line: str) -> tuple[str, list[int]] | None:
-    """The third word of a string command (the script after `sh -c`) as Compose splits it,
-    with each character's offset."""
-    words, _ = split_words_at(line)
-    return words[2] if len(words) > 2 else None
-
-
-def unexpanded_offsets(value: str, words: bool) -> set[int]:
+def unexpanded_offsets(value: str, words: bool, entrypoint: list[str] | None = None) -> set[int]:
     """Offsets in ``value`` of characters the container's shell takes literally: ``value``
-    is the script itself, or (``words``) a string command whose third word is the script."""
+    is the script itself, or (``words``) a string command one of whose words is the script
+    (`sh -c '…'`, or `-c '…'` under the shell ``entrypoint``)."""
     if not words:
         return _script_quiet(value, list(range(len(value))))
-    got = _script_word(value)
-    return _script_quiet(*got) if got is not None else set()
+    pre = entrypoint or []
+    split = split_words_at(value)[0]
+    i = script_index(pre + [w for w, _ in split])
+    return _script_quiet(*split[i - len(pre)]) if i is not None and i >= len(pre) else set()
 
 
-def _check_scalar(ctx: ComposeContext, node: ScalarNode, mode: str, cenv: ContainerEnv) -> None:
+def _check_scalar(ctx: ComposeContext, node: ScalarNode, mode: str, cenv: ContainerEnv,
+                  entrypoint: list[str]) -> None:
     if "$" not in node.value:
         return
     parsed = interpolation.parse(node.value)
@@ -294,7 +290,7 @@ def _check_scalar(ctx: ComposeContext, node: ScalarNode, mode: str, cenv: Contai
             and p.name not in ctx.project.env]
     if hits and mode != EXEC:
         # `$` the container's shell would not expand either: only the host gives a value
-        quiet = unexpanded_offsets(node.value, mode == WORDS)
+        quiet = unexpanded_offsets(node.value, mode == WORDS, entrypoint)
         hits = [p for p in hits if p.lo not in quiet]
     if not hits:
         return

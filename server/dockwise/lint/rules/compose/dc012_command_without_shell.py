@@ -69,6 +69,29 @@ def is_c_flag(word: str) -> bool:
     return bool(_C_FLAG.match(word))
 
 
+_OPTION_ARGS = ("-o", "+o", "-O", "+O", "--rcfile", "--init-file")
+
+
+def script_index(argv: list[str]) -> int | None:
+    """The index in ``argv`` of the script a shell runs with `-c`: ``argv[0]`` is a shell,
+    a `-c`-style option (`-c`, `-ec`, `-lc`) comes among its options (`sh -x -c`, `bash -o
+    pipefail -c`), and the script is the first word after the options."""
+    if not argv or not is_shell(argv[0]):
+        return None
+    c = False
+    i = 1
+    while i < len(argv):
+        w = argv[i]
+        if w == "--":
+            i += 1
+            break
+        if len(w) < 2 or w[0] not in "-+":
+            break
+        c = c or is_c_flag(w)
+        i += 2 if w in _OPTION_ARGS else 1
+    return i if c and i < len(argv) else None
+
+
 def split_words(line: str) -> tuple[list[str], str | None]:
     """Compose's split of a string command (mattn/go-shellwords, default options):
     the words before the first unquoted operator, and that operator (or None)."""
@@ -134,7 +157,7 @@ def split_words_at(line: str) -> tuple[list[tuple[str, list[int]]], str | None]:
 def shell_syntax(value: str) -> str | None:
     """The first shell operator Compose will not interpret in a string command."""
     words, op = split_words(value)
-    if words[:1] and is_shell(words[0]) and len(words) > 1 and is_c_flag(words[1]):
+    if script_index(words) is not None:
         return None
     if op is not None:
         return op
