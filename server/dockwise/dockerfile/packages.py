@@ -531,10 +531,12 @@ def _writes(other: Instruction, low: str) -> bool:
     if low not in rest and not any(low in h.body.lower() for h in other.heredocs):
         return False
     # `pip config set global.no-cache-dir …` (any pip spelling: `python -m pip`,
-    # `pip3.12`), not the flag on some other pip command
+    # `pip3.12`), not `pip config unset/get` nor the flag on some other pip command. (pip
+    # disables its cache for any boolean value of no-cache-dir, `false` included.)
     for pc in package_commands(other):
-        if pc.manager == "pip" and pc.action == "config" and any(
-                low in w.value.lower() for w in pc.command.words):
+        args = [w.value for w in pc.packages]
+        if pc.manager == "pip" and pc.action == "config" and args[:1] == ["set"] \
+                and len(args) > 2 and low in args[1].lower():
             return True
     return any(c.name in ("echo", "printf", "tee", "sed") and any(
         low in w.value.lower() for w in c.words[1:]) for _, c in raw_commands(other))
