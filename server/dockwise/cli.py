@@ -350,9 +350,11 @@ def _summary(findings: list[Any], outcomes: list[Any], args: argparse.Namespace,
     left = (safe if args.fix else 0) + (unsafe if args.fix and args.unsafe_fixes else 0)
     if left:
         hints.append(f"{left} fix{'es' if left != 1 else ''} could not be applied")
-    if safe and not args.fix:
-        hints.append(f"{safe} fixable with --fix")
-    if unsafe and not (args.fix and args.unsafe_fixes):
+    # with --unsafe-fixes (but no --fix) the unsafe fixes count as fixable, as in ruff
+    fixable = safe + (unsafe if args.unsafe_fixes else 0)
+    if fixable and not args.fix:
+        hints.append(f"{fixable} fixable with --fix")
+    if unsafe and not args.unsafe_fixes:
         hints.append(f"{unsafe} more with --fix --unsafe-fixes")
     stream.write(", ".join(parts) + (f" ({'; '.join(hints)})" if hints else "") + ".\n")
 

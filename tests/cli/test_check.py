@@ -461,3 +461,18 @@ def test_paths_as_given_and_each_file_once(project: Path, capsys: pytest.Capture
     rc, out, _ = run(capsys, "./Dockerfile", ".", "./sub/", "--select", "DF001", "--format", "json")
     paths = [d["path"] for d in json.loads(out)]
     assert rc == 1 and paths == ["./Dockerfile"]  # not again for `.`; as typed, not `Dockerfile`
+
+
+def test_summary_counts_unsafe_fixes_as_fixable_with_unsafe_fixes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "Dockerfile"
+    p.write_text("FROM alpine\nRUN apk add curl\n")  # DF201, DF301: unsafe fixes; DF108 (apk --no-cache): safe
+    _, out, _ = run(capsys, str(p))
+    summary = out.strip().splitlines()[-1]
+    assert "fixable with --fix" in summary and "more with --fix --unsafe-fixes" in summary
+    safe = int(summary.split("(", 1)[1].split(" fixable")[0])
+    unsafe = int(summary.split("; ")[1].split(" more")[0])
+    _, out, _ = run(capsys, str(p), "--unsafe-fixes")
+    summary = out.strip().splitlines()[-1]
+    assert f"({safe + unsafe} fixable with --fix)" in summary, summary
+    assert "--unsafe-fixes" not in summary
