@@ -269,6 +269,20 @@ def _environment(node: Node) -> list[EnvVar]:
     return out
 
 
+def env_file_paths(node: Node | None, text: str = "") -> list[str]:
+    """The paths the `env_file` of ``node`` (a service, or an `include` item) names, as
+    written: a string, a list of strings, or long-syntax items (`path:`)."""
+    ef = get(node, "env_file")
+    items = [ef] if isinstance(ef, ScalarNode | MappingNode) else (
+        ef.value if isinstance(ef, SequenceNode) else [])
+    out: list[str] = []
+    for it in items:
+        p = text_of(get(it, "path") if isinstance(it, MappingNode) else it, text)
+        if p:
+            out.append(p)
+    return out
+
+
 # -- healthcheck ---------------------------------------------------------------------------
 @dataclass(slots=True)
 class Healthcheck:
