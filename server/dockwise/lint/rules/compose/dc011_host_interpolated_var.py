@@ -63,9 +63,8 @@ from pathlib import Path
 from dockwise.compose import interpolation
 from dockwise.compose.builds import Layer, base_dir_of, merged_get, service_layers
 from dockwise.compose.project import parse_dotenv
-from dockwise.compose.service import Service, environment, text_of
+from dockwise.compose.service import Service, env_file_paths, environment, text_of
 from dockwise.compose.yaml_model import (
-    MappingNode,
     Node,
     ScalarNode,
     SequenceNode,
@@ -93,18 +92,6 @@ WELL_KNOWN_PREFIXES = ("POSTGRES_", "MYSQL_", "MARIADB_", "MONGO_INITDB_", "RABB
 
 def is_well_known(name: str) -> bool:
     return name in WELL_KNOWN or name.startswith(WELL_KNOWN_PREFIXES)
-
-
-def _env_files(layer: Layer, text: str) -> list[str]:
-    ef = get(layer.node, "env_file")
-    items = [ef] if isinstance(ef, ScalarNode | MappingNode) else (
-        ef.value if isinstance(ef, SequenceNode) else [])
-    out: list[str] = []
-    for it in items:
-        p = text_of(get(it, "path") if isinstance(it, MappingNode) else it, text)
-        if p:
-            out.append(p)
-    return out
 
 
 @dataclass(slots=True)
@@ -138,7 +125,7 @@ def container_env(ctx: ComposeContext, layers: list[Layer]) -> ContainerEnv:
                 out.same.add(ev.name)
             else:
                 out.explicit.add(ev.name)
-        for p in _env_files(layer, layer.file.text):
+        for p in env_file_paths(layer.node, layer.file.text):
             raw = interpolation.substitute(p, ctx.project.env).value
             path = (layer.base_dir / raw) if not Path(raw).is_absolute() else Path(raw)
             if path.resolve() == dotenv:
