@@ -60,13 +60,17 @@ class Span:
         return self.start <= offset < self.end or self.start == offset == self.end
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
 class LineIndex:
     """Line starts of a text, for offset/position conversion."""
 
-    __slots__ = ("_starts", "text")
+    __slots__ = ("_astral", "_starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._astral: list[int] | None = None  # offsets of characters outside the BMP
         starts = [0]
         if "\r" in text:
             starts.extend(m.end() for m in _BREAK.finditer(text))
@@ -116,12 +120,20 @@ class LineIndex:
         start = self._starts[line]
         return min(start + max(col, 0), self.line_end(line))
 
+    def _astral_offsets(self) -> list[int]:
+        """Offsets of the characters that take two UTF-16 units (computed once)."""
+        if self._astral is None:
+            self._astral = [m.start() for m in _ASTRAL.finditer(self.text)]
+        return self._astral
+
     def utf16_col(self, offset: int) -> tuple[int, int]:
-        """0-based (line, UTF-16 column) of an offset."""
-        line, _ = self.position(offset)
-        start = self._starts[line]
-        seg = self.text[start : min(offset, len(self.text))]
-        return line, sum(2 if ord(c) > 0xFFFF else 1 for c in seg)
+        """0-based (line, UTF-16 column) of an offset (a bisection, not a walk of the line:
+        a long line with thousands of findings stays linear)."""
+        line, col = self.position(offset)
+        astral = self._astral_offsets()
+        if astral:
+            col += bisect.bisect_left(astral, offset) - bisect.bisect_left(astral, offset - col)
+        return line, col
 
     def offset_from_utf16(self, line: int, col16: int) -> int:
         """Offset of a 0-based (line, UTF-16 column); clamped to the line."""
@@ -129,6 +141,10 @@ class LineIndex:
             return len(self.text)
         start = self._starts[max(line, 0)]
         end = self.line_end(max(line, 0))
+        astral = self._astral_offsets()
+        lo = bisect.bisect_left(astral, start)
+        if lo == len(astral) or astral[lo] >= end:
+            return min(start + max(col16, 0), end)  # no astral character on the line
         units = 0
         i = start
         while i < end and units < col16:

@@ -476,3 +476,22 @@ def test_summary_counts_unsafe_fixes_as_fixable_with_unsafe_fixes(
     summary = out.strip().splitlines()[-1]
     assert f"({safe + unsafe} fixable with --fix)" in summary, summary
     assert "--unsafe-fixes" not in summary
+
+
+@pytest.mark.parametrize("name,text", [
+    ("Dockerfile", "FROM python:3.13\nRUN apt-get update && apt-get install -y --no-install-recommends"
+                   " build-essential libpq-dev && rm -rf /var/lib/apt/lists/*\n"
+                   "RUN pip install --no-cache-dir psycopg2==2.9.9\nCMD [\"python\"]\n"),
+    ("compose.yaml", "services:\n  train:\n    image: nvcr.io/nvidia/pytorch:24.10-py3\n"
+                     "    runtime: nvidia\n    environment:\n      - NVIDIA_VISIBLE_DEVICES=0,1\n"),
+])
+def test_fixes_keep_crlf_line_endings(name: str, text: str, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # fixes that copy lines of the document (DF206's builder stage, DC401's reservation)
+    # must not end them in `\r\r\n`
+    p = tmp_path / name
+    p.write_bytes(text.replace("\n", "\r\n").encode())
+    run(capsys, str(p), "--fix", "--unsafe-fixes")
+    fixed = p.read_bytes()
+    assert fixed != text.replace("\n", "\r\n").encode(), "no fix applied"
+    assert b"\r\r" not in fixed and fixed.count(b"\n") == fixed.count(b"\r\n")

@@ -41,3 +41,18 @@ def test_roundtrip(text: str) -> None:
         l16, c16 = idx.utf16_col(off)
         assert l16 == line
         assert idx.offset_from_utf16(line, c16) == min(off, idx.line_end(line))
+
+
+def test_utf16_columns_agree_with_counting_units() -> None:
+    import random
+
+    rnd = random.Random(7)
+    for _ in range(500):
+        t = "".join(rnd.choice("ab\n😀é\r𝒳") for _ in range(rnd.randint(0, 30)))
+        ix = LineIndex(t)
+        for off in range(len(t) + 1):
+            line, _ = ix.position(off)
+            units = sum(2 if ord(c) > 0xFFFF else 1 for c in t[ix.line_start(line):off])
+            assert ix.utf16_col(off) == (line, units)
+            if off <= ix.line_end(line):  # (not inside a `\r\n`)
+                assert ix.offset_from_utf16(line, units) == off

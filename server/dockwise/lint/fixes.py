@@ -27,7 +27,8 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     nl = newline_of(text)
     out = text
     for e in sorted(edits, key=lambda e: (e.span.start, e.span.end), reverse=True):
-        new = e.new_text.replace("\n", nl) if nl != "\n" else e.new_text
+        # a fix may carry text copied from the document, line endings included
+        new = e.new_text.replace("\r\n", "\n").replace("\n", nl) if nl != "\n" else e.new_text
         out = out[: e.span.start] + new + out[e.span.end :]
     return out
 

@@ -91,7 +91,8 @@ def newline_of(text: str) -> str:
 def text_edit(index: LineIndex, pos: Positions, start: int, end: int, new_text: str,
               nl: str) -> t.TextEdit:
     if nl != "\n":
-        new_text = new_text.replace("\n", nl)
+        # a fix may carry text copied from the document, line endings included
+        new_text = new_text.replace("\r\n", "\n").replace("\n", nl)
     return t.TextEdit(range=lsp_range(pos, index, Span(start, end)), new_text=new_text)
 
 
