@@ -1,4 +1,4 @@
-"""
+r"""
 ## What it does
 Reports `$VAR`/`${VAR}` inside an exec-form (JSON array) `CMD`, `ENTRYPOINT`, `RUN` or
 `HEALTHCHECK CMD`.

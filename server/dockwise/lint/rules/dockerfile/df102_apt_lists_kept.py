@@ -1,4 +1,4 @@
-"""
+r"""
 ## What it does
 Reports an `apt-get install` / `apt install` in a `RUN` that neither removes
 `/var/lib/apt/lists/*` nor cache-mounts `/var/lib/apt` or `/var/lib/apt/lists`

@@ -1,4 +1,4 @@
-"""
+r"""
 ## What it does
 Reports `apt-get install` (and `apt install`) without `--no-install-recommends`. Also
 accepted: `-o APT::Install-Recommends=false` (or `0`/`no`/`off`) on the command, and an

@@ -1,4 +1,4 @@
-"""
+r"""
 ## What it does
 Reports `apt-get update` (or `apt update`) in a `RUN` that installs nothing afterwards:
 no `install`, `upgrade`, `dist-upgrade`, `build-dep`, `source` or `download` in the same
