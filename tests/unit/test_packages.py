@@ -108,7 +108,12 @@ def test_append_edit() -> None:
     at2 = append_edit(df.instructions[2], pc2.script, "rm -rf /l")
     assert at2 is not None
     new2 = text[: at2[0].start] + at2[1] + text[at2[0].end :]
-    assert "\tapt-get install y\n\trm -rf /l\n\tEOF" in new2
+    # in a heredoc too ` && …`: a new last line would hide a failed install (no `set -e`)
+    assert "\tapt-get install y && rm -rf /l\n\tEOF" in new2
+    # not inside a group or branch: `rm` there would run only on failure
+    text3 = 'FROM a\nRUN apt-get install -y x || { echo "failed"; exit 1; }\n'
+    pc3 = package_commands(scan(text3).instructions[1])[0]
+    assert append_edit(scan(text3).instructions[1], pc3.script, "rm -rf /l") is None
 
 
 def test_mounts_and_removes() -> None:

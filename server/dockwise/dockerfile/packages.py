@@ -471,29 +471,27 @@ def add_option_edit(pc: PackageCommand, option: str) -> Insertion | None:
 
 
 def append_edit(ins: Instruction, script: Script | None, command: str) -> Insertion | None:
-    """Append ``command`` to the RUN after the code of ``script``: ` && command` at the
-    end of the last command of a shell-form line, a new line at the end of a heredoc
-    body. None for exec form or when the code ends in a background `&`."""
+    """Append ``command`` to the RUN after the code of ``script``: ` && command` after its
+    last command, in a shell-form line or a heredoc body alike. None for exec form, when the
+    code ends in a background `&`, or when its last command is not at the top level (inside
+    `{ …; }`, `if … fi`, a loop) (a comment after it stays after it)."""
     if script is None or ins.exec_form is not None or not script.commands:
         return None
     last = script.commands[-1]
     if last.op_after == "&":
         return None
-    if script.from_heredoc is not None:
-        body = script.text
-        end = len(body.rstrip())
-        if end == 0:
-            return None
-        if body[:end].endswith("\\"):
-            return None
-        # keep the indentation of the body's last line
-        line_start = body.rfind("\n", 0, end) + 1
-        last_line = script.from_heredoc.body[line_start:end]
-        indent = last_line[: len(last_line) - len(last_line.lstrip(" \t"))]
-        return (script.span(end, end), "\n" + indent + command)
-    if not last.words and not last.redirects:
+    parts = last.words + last.redirects + last.assignments
+    if not parts:
         return None
-    return (Span(last.span.end, last.span.end), f" && {command}")
+    end = max(w.hi for w in parts)
+    # the last simple command must end the script at the top level: after `{ …; exit 1; }`,
+    # `fi` or `done` an appended `&& cmd` would land inside the group or the branch
+    tail = re.sub(r"#[^\n]*|\\\r?\n", "", script.text[end:])  # comments, continuations
+    if tail.strip(" \t\r\n;"):
+        return None
+    # ` && command` (never a new line in a heredoc: without `set -e` a new last line would
+    # make the RUN succeed when the install failed)
+    return (script.span(end, end), f" && {command}")
 
 
 def words_text(words: Iterable[ShellWord]) -> str:

@@ -28,8 +28,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl \
 ```
 
 ## Fix safety
-Appends `&& rm -rf /var/lib/apt/lists/*` to the `RUN` (in a heredoc body: a new last
-line). The fix is *safe* when no later `RUN` of the stage, or of a stage built `FROM` it,
+Appends `&& rm -rf /var/lib/apt/lists/*` to the last command of the `RUN` (in a heredoc
+body too: a new last line would make the script succeed when the install failed, without
+`set -e`); no fix when that command is inside a group, branch or loop (`|| { …; exit 1; }`). The fix is *safe* when no later `RUN` of the stage, or of a stage built `FROM` it,
 installs (`install`, `upgrade`, `build-dep`, `source`, `download`) without its own
 `apt-get update` first; otherwise it is *unsafe*: that later `RUN` would fail without the
 lists. `ONBUILD RUN`s get the unsafe fix (the child builds are unknown). No fix for exec

@@ -20,8 +20,8 @@ RUN dnf install -y python3 && dnf clean all
 ```
 
 ## Fix safety
-Safe: appends `&& <manager> clean all` (zypper: `zypper clean --all`) to the `RUN` (in a
-heredoc body: a new last line). Later installs download fresh metadata automatically, so
+Safe: appends `&& <manager> clean all` (zypper: `zypper clean --all`) to the last command of
+the `RUN` (in a heredoc body too, so a failed install still fails the script). Later installs download fresh metadata automatically, so
 nothing else changes. No fix for exec form.
 
 Decisions where the catalogue is silent: one finding per `RUN`, on its first install;
