@@ -23,7 +23,8 @@ RUN set -o pipefail && wget -qO- https://example.com/tool.tar.gz | tar xz -C /us
 ## Fix safety
 Unsafe: with pipefail, idioms that rely on SIGPIPE start failing the build — `yes | cmd`,
 `cmd | head -n1`, `cmd | grep -q x` (the writer is killed by SIGPIPE once the reader
-exits, and its non-zero status now counts).
+exits, and its non-zero status now counts). No fix is offered when the script — or, for
+the `SHELL` fix, any `RUN` of the stage — has such a pipe.
 
 Which fix is offered depends on the shell that runs the script:
 - bash, BusyBox ash (Alpine), zsh, ksh, and `/bin/sh` of RHEL-family images (bash):
@@ -170,7 +171,14 @@ def check(ctx: DockerfileContext) -> None:
             msg = ("pipe in RUN without `set -o pipefail`: a failure before the `|` does not "
                    "fail the build")
             fix: Fix | None = None
-            if kind == "ok":
+            fixable = kind == "ok" or (kind == "dash" and not onbuild
+                                       and _runner(ins, script) is None)
+            idiom = next((i for sc in _affected(an, ins, script, kind)
+                          if (i := sigpipe_idiom(sc))), None) if fixable else None
+            if idiom is not None:
+                msg += (f" (no automatic fix: `{idiom}` relies on SIGPIPE, so pipefail would "
+                        "fail the build; set it where it holds)")
+            elif kind == "ok":
                 if h is None:
                     at = script.span(0, 0)
                     edit = Edit(Span(at.start, at.start), "set -o pipefail && ")
@@ -190,6 +198,29 @@ def check(ctx: DockerfileContext) -> None:
                         "Debian's, has no pipefail; with bash use "
                         "`SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]`)")
             ctx.report(pipe, msg, fix=fix)
+
+
+def sigpipe_idiom(script: Script) -> str | None:
+    """A pipe whose writer is normally killed by SIGPIPE — `yes | cmd`, `cmd | head`,
+    `cmd | grep -q` — which pipefail turns into a failure."""
+    for c in script.commands:
+        if c.name == "yes" and c.op_after == "|":
+            return "yes | …"
+        if c.op_before == "|" and (c.name == "head" or (c.name == "grep" and any(
+                a in ("-q", "--quiet", "--silent") or (a.startswith("-") and not a.startswith("--")
+                                                        and "q" in a) for a in c.args))):
+            return f"… | {c.name}" + (" -q" if c.name == "grep" else "")
+    return None
+
+
+def _affected(an: Analysis, ins: Instruction, script: Script, kind: str) -> list[Script]:
+    """The scripts a fix would put under pipefail: this one, or with the `SHELL` fix every
+    RUN of the stage."""
+    if kind != "dash":
+        return [script]
+    stage = an.stage_of(ins)
+    runs = [i for i in stage.instructions if i.keyword == "RUN"] if stage is not None else [ins]
+    return [sc for i in runs for sc in run_scripts(i)]
 
 
 def _indent(text: str, pos: int) -> int:
