@@ -335,6 +335,10 @@ def _fix(ctx: DockerfileContext, an: Analysis, st: Stage,
     for ins in st.instructions:
         if ins.keyword in ("RUN", "USER"):
             anchor = ins
+    if ctx.text[anchor.span.start:anchor.span.end].rstrip().endswith(anchor.escape):
+        # the file ends inside a line continuation: a new line would join that instruction
+        return None, ("no fix offered: the file ends with a line continuation (`"
+                      f"{anchor.escape}`), which the added lines would join")
     if not an.posix_shell(anchor if anchor.keyword == "RUN" else st.from_):
         return None, "no fix offered: the stage's SHELL is not a POSIX shell"
     family = an.os_family(st)
