@@ -331,6 +331,10 @@ def _fix(ctx: DockerfileContext, an: Analysis, st: Stage,
         return None, (f"no fix offered: the stage exposes port {low} (below 1024), which a "
                       "non-root process cannot bind with host networking or on Docker engines "
                       "older than 20.10 — move the application to a port ≥ 1024 first")
+    if any(ins.keyword in ("ENTRYPOINT", "CMD") and "dockerd" in ins.rest
+           for s_ in chain for ins in s_.instructions):
+        return None, ("no fix offered: the container runs the Docker daemon (`dockerd`), "
+                      "which needs root")
     anchor: Instruction = st.from_
     for ins in st.instructions:
         if ins.keyword in ("RUN", "USER"):
@@ -426,6 +430,10 @@ def _existing_user(an: Analysis, chain: list[Stage], root_user: Instruction | No
             if c.name not in ("useradd", "adduser"):
                 continue
             name = _positional(c.args)
+            # `dockremap` and other accounts made for /etc/subuid are id ranges for user
+            # namespaces, not users to run as
+            if name and ("subuid" in ins.rest or name == "dockremap"):
+                continue
             if name and "$" not in name and name not in _ROOT:
                 created = name
     return created
